@@ -1,0 +1,83 @@
+"""Claim extraction: which homework part each assistant message answers, and what it claims.
+
+Entry points: :func:`extract_claims` (``Transcript`` + ``AnswerKey`` -> ``list[Claim]``),
+:func:`segment_parts` (the part/attempt/message spans it reads), :func:`format_claims_table`.
+
+Normalized formats (the contract with ``tractor.verify``)
+=========================================================
+
+Every :class:`~tractor.records.Claim` carries ``claim`` (raw text as written), ``normalized``
+(the parsed form below, or ``""`` when parsing failed) and ``detail``: ``"; "``-separated tags.
+Tags used: ``source=<boxed|answer-line|table|final|list|code|text>`` (where the claim came from),
+``resource=time`` / ``resource=memory`` (big-O), ``pdf-math`` (the transcript came from a PDF:
+superscripts may be flattened and radicals lost, so a mismatch is not proof of an error),
+``unparsed: <reason>`` (normalized is ``""``), ``target=<lhs>`` (expression LHS as written).
+
+``expression``
+    ``str()`` of a sympy expression for the claimed value (the right-hand side of the final
+    equation of the attempt). Symbols keep the case and name as written, Greek letters spelled
+    (``mu``, ``sigma``), subscripts joined with ``_`` (``d_k``). Deep-learning notation is
+    rewritten before parsing: a dot product of two vectors ``q^T k``, ``q^\\top k``,
+    ``q^{\\text{top}} k``, ``q·k``, ``q \\cdot k``, ``\\langle q, k\\rangle``, ``qᵀk`` becomes ONE
+    symbol named by the two vectors in order (``qk``); a vector with itself (``\\mu^T\\mu``) and
+    a norm ``\\|\\mu\\|`` become ``norm_mu`` (so ``\\mu^T\\mu`` -> ``norm_mu**2``).
+    ``\\mathbb{E}``/``\\operatorname{Var}`` on the left are stripped with the LHS.
+    Examples: 1c ``sqrt(d)``; 1a ``d*mu**2`` or ``norm_mu**2``; 6b.i ``(qk + 1)**2``.
+    Read it back with :func:`tractor.extract.expressions.load_expression` (every name becomes a
+    Symbol, so ``N``, ``E``, ``Q`` are never sympy built-ins).
+
+``vector``
+    JSON list of numbers (ints when integral) -- ``[1, 4, 3]``; a matrix is a list of rows.
+    Entries that are not numbers are sympy ``str`` strings.
+
+``choice``
+    The chosen option as a canonical string (:func:`tractor.extract.choices.canonical_choice`):
+    HTML entities unescaped, backticks/``<code>`` dropped, whitespace removed inside brackets
+    and quoted einsum specs, one space after each top-level comma.
+    ``[h, d, q]``; ``torch.einsum("bd,hdq->bhq", x, W_q)``. Apply ``canonical_choice`` to the
+    key's reference and compare strings.
+
+``code_blanks``
+    JSON object, blank letter (lowercase) -> code as written without markup and without
+    remarks such as ``(given)``: ``{"a": "d_model", "d": "Q", "e": "softmax", ...}``.
+    Only the blanks the attempt states are present.
+
+``code_patch``
+    ``claim``: every code block of the attempt, in order, joined by ``"\\n\\n"``.
+    ``normalized``: JSON list of edits in order, each ``{"type": "code", "text": <block>}`` or
+    ``{"type": "prose", "text": <sentence that names a code change, e.g. "change W_o to
+    nn.Linear(2 * d_model, d_model)">}``. The verifier applies code edits to the template
+    (a ``def``/``class`` block replaces the method of that name; an ``x = ...`` line replaces the
+    template line assigning ``x``).
+
+``big_o``
+    One claim per resource. ``normalized`` is a sympy-parsable sum of the terms inside ``O(...)``
+    with ``O`` removed (``b*d**2 + b*d*n``), read back with ``load_expression``; ``detail``
+    carries ``resource=time`` or ``resource=memory`` when the text says which
+    (memory, space, memory access, IO, storage -> memory).
+
+``feature_map``
+    JSON list of component families; phi(x) is their concatenation, each family in order::
+
+        {"coef": "<sympy str>", "monomial": [<index>...], "where": "<condition>"}
+
+    ``monomial`` lists the index of each factor x_index of the product (``[]`` is the constant
+    1). An index is a literal 1-based int (``x_1`` -> ``1``) or an index variable name
+    (``"i"``, ``"j"``). A family expands over every assignment of its index variables in
+    ``1..D`` satisfying ``where`` (a Python comparison over the variables, e.g. ``"i<j"``;
+    ``""`` = all assignments, so ``["i", "j"]`` with ``""`` is the full outer product
+    ``x ⊗ x`` / ``vec(xx^T)``). Ordering inside a family: lexicographic over the variables in
+    order of first appearance. Example (reference of HW9 6b.ii)::
+
+        [{"coef": "1", "monomial": [], "where": ""},
+         {"coef": "sqrt(2)", "monomial": ["i"], "where": ""},
+         {"coef": "1", "monomial": ["i", "i"], "where": ""},
+         {"coef": "sqrt(2)", "monomial": ["i", "j"], "where": "i<j"}]
+
+    Only literal indices (an explicit D=2 listing) fix D to the largest literal.
+
+``free_text``
+    The text of the part's span with whitespace collapsed (for rubric checks/classifiers).
+
+Unparseable claims keep ``claim`` and have ``normalized == ""`` and ``unparsed: <reason>``.
+"""

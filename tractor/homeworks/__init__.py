@@ -1,0 +1,161 @@
+"""Per-homework knowledge as data plus a plug-in registered by name.
+
+Each homework has an answer key in ``data/homeworks/<name>/key.toml`` (parts, phrasings, kinds,
+reference answers) and a plug-in class registered with :func:`register` that adds what cannot be
+data: reference implementations in PyTorch and sympy. Adding HW10 means adding a key file and a
+module (in this package, or any installed package exposing a ``tractor.homeworks`` entry point);
+the core never tests a homework's name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from ..errors import TractorError
+from ..paths import data_dir
+
+_PART_ID = re.compile(r"^(?P<q>\d+)(?P<letter>[a-z])?(?:\.(?P<roman>[ivx]+))?$")
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    title: str
+    phrasings: tuple[str, ...] = ()
+    coding: bool = False  # a coding question the transcripts skip
+    no_reference: bool = False  # e.g. a question about the student's own process
+
+
+@dataclass(frozen=True)
+class Part:
+    """One gradable part. ``extra`` keeps kind-specific fields (``time``, ``space``,
+    ``substitutions``, ``kernel``, ``rubric``, ``target``) so new kinds need no schema change."""
+
+    id: str
+    asks: str
+    kind: str
+    reference: str
+    accepted: tuple[str, ...] = ()
+    known_wrong: tuple[str, ...] = ()
+    disputed: bool = False
+    notes: str = ""
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def question(self) -> int:
+        return int(_PART_ID.match(self.id)["q"])
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    homework: str
+    title: str
+    version: str
+    questions: tuple[Question, ...]
+    parts: tuple[Part, ...]
+
+    def part(self, part_id: str) -> Part | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+    def question(self, number: int) -> Question | None:
+        return next((q for q in self.questions if q.number == number), None)
+
+
+def parse_part_id(part_id: str) -> tuple[int, str, str] | None:
+    """``"6b.ii"`` -> ``(6, "b", "ii")``; None when the text is not a canonical part id."""
+    m = _PART_ID.match(part_id)
+    return (int(m["q"]), m["letter"] or "", m["roman"] or "") if m else None
+
+
+_PART_FIELDS = {"id", "asks", "kind", "reference", "accepted", "known_wrong", "disputed", "notes"}
+
+
+def load_key(path) -> AnswerKey:
+    """Read and validate a key file; a malformed key is a :class:`TractorError`, not a KeyError."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        parts = tuple(
+            Part(
+                id=p["id"], asks=p.get("asks", ""), kind=p["kind"], reference=p.get("reference", ""),
+                accepted=tuple(p.get("accepted", ())), known_wrong=tuple(p.get("known_wrong", ())),
+                disputed=bool(p.get("disputed", False)), notes=p.get("notes", ""),
+                extra=MappingProxyType({k: v for k, v in p.items() if k not in _PART_FIELDS}),
+            )
+            for p in raw.get("part", ())
+        )
+        questions = tuple(
+            Question(number=q["number"], title=q.get("title", ""), phrasings=tuple(q.get("phrasings", ())),
+                     coding=bool(q.get("coding", False)), no_reference=bool(q.get("no_reference", False)))
+            for q in raw.get("question", ())
+        )
+        key = AnswerKey(raw["homework"], raw.get("title", ""), str(raw["version"]), questions, parts)
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise TractorError(f"answer key {path}: {exc}") from exc
+    bad = [p.id for p in parts if not _PART_ID.match(p.id)]
+    if bad:
+        raise TractorError(f"answer key {path}: part ids not of the form 1c / 6b.ii: {bad}")
+    return key
+
+
+class Homework:
+    """Base class of a homework plug-in. Subclasses set ``name`` and may override
+    :meth:`reference_checks`; the key is read from the data folder on first use."""
+
+    name: str = ""
+
+    @property
+    def key(self) -> AnswerKey:
+        return _key_for(self.name)
+
+    def reference_checks(self) -> Mapping[str, Any]:
+        """Part id -> callable that judges a claim on that part (see tractor.verify)."""
+        return {}
+
+
+_REGISTRY: dict[str, type[Homework]] = {}
+
+
+def register(cls: type[Homework]) -> type[Homework]:
+    """Class decorator: make a homework plug-in available under ``cls.name``."""
+    if not cls.name:
+        raise TractorError(f"homework plug-in {cls.__qualname__} has no name")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+@cache
+def _key_for(name: str) -> AnswerKey:
+    return load_key(data_dir() / "homeworks" / name / "key.toml")
+
+
+@cache
+def _discover() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    for ep in entry_points(group="tractor.homeworks"):
+        ep.load()
+
+
+def names() -> list[str]:
+    """Every homework with a plug-in or a key file, sorted."""
+    _discover()
+    keyed = {p.name for p in (data_dir() / "homeworks").glob("*") if (p / "key.toml").is_file()}
+    return sorted(keyed | set(_REGISTRY))
+
+
+def get(name: str) -> Homework:
+    """The plug-in for ``name``; a homework with only a key file gets the base class."""
+    _discover()
+    if name in _REGISTRY:
+        return _REGISTRY[name]()
+    if (data_dir() / "homeworks" / name / "key.toml").is_file():
+        return type(f"Homework_{name}", (Homework,), {"name": name})()
+    raise TractorError(f"unknown homework {name!r}; known: {', '.join(names()) or 'none'}")

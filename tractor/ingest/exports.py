@@ -1,0 +1,208 @@
+"""Readers for the account data exports of ChatGPT and Claude (``conversations.json``).
+
+An export holds many conversations, so one file yields many Documents. One broken or empty
+conversation must not cost the others, which is why the readers return the failure *in place*
+(an :class:`IngestError` in the list) instead of raising: the caller turns each into an
+``errors`` row and keeps the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tractor.errors import IngestError
+from tractor.records import ASSISTANT, USER, Document, Turn
+
+CHATGPT_EXPORT = "chatgpt-export"
+CLAUDE_EXPORT = "claude-export"
+
+# ChatGPT content types that hold what a person saw in the chat. Everything else is machinery:
+# "thoughts" and "reasoning_recap" (hidden reasoning), "code"/"execution_output" (tool calls),
+# "user_editable_context" (custom instructions), browsing displays, system errors...
+_VISIBLE_CONTENT_TYPES = {"text", "multimodal_text"}
+_CLAUDE_SENDERS = {"human": USER, "user": USER, "assistant": ASSISTANT}
+
+
+def sniff_export(obj: object) -> str | None:
+    """``"chatgpt-export"``, ``"claude-export"`` or None, judged from the parsed JSON's shape:
+    ChatGPT conversations carry a ``mapping`` tree, Claude ones a ``chat_messages`` list."""
+    for conversation in _conversations(obj)[:5]:
+        if not isinstance(conversation, dict):
+            continue
+        if isinstance(conversation.get("mapping"), dict):
+            return CHATGPT_EXPORT
+        if isinstance(conversation.get("chat_messages"), list):
+            return CLAUDE_EXPORT
+    return None
+
+
+def read_chatgpt_export(obj: object, source: str) -> list[Document | IngestError]:
+    """One Document per conversation, in file order, with source ``f"{source}#{n}"`` (n from 1).
+
+    The conversation is the branch ending at ``current_node`` (what the user last saw):
+    regenerated answers and edited prompts on side branches are dropped. A conversation
+    without both a user and an assistant turn comes back as an IngestError whose message starts
+    with its ``#n`` source. Raises IngestError only when the file is not an export at all.
+    """
+    results: list[Document | IngestError] = []
+    for n, conversation in enumerate(_require_list(obj, CHATGPT_EXPORT), start=1):
+        where = f"{source}#{n}"
+        if not isinstance(conversation, dict) or not isinstance(conversation.get("mapping"), dict):
+            results.append(IngestError(f"{where}: conversation without a message tree", "export"))
+            continue
+        turns: list[Turn] = []
+        for message in _current_branch(conversation):
+            turn = _chatgpt_turn(message)
+            if turn is not None:
+                append_turn(turns, turn)
+        conversation_id = conversation.get("conversation_id") or conversation.get("id")
+        results.append(_document_or_error(
+            where, CHATGPT_EXPORT, turns, conversation.get("title"), conversation_id,
+            conversation.get("default_model_slug"),
+        ))
+    return results
+
+
+def read_claude_export(obj: object, source: str) -> list[Document | IngestError]:
+    """One Document per conversation, same ``#n`` sources and in-place errors as
+    :func:`read_chatgpt_export`. A message's text comes from its ``text`` content blocks
+    (thinking, tool-use and tool-result blocks are dropped), falling back to its ``text`` field.
+    """
+    results: list[Document | IngestError] = []
+    for n, conversation in enumerate(_require_list(obj, CLAUDE_EXPORT), start=1):
+        where = f"{source}#{n}"
+        messages = conversation.get("chat_messages") if isinstance(conversation, dict) else None
+        if not isinstance(messages, list):
+            results.append(IngestError(f"{where}: conversation without chat_messages", "export"))
+            continue
+        model = conversation.get("model") if isinstance(conversation.get("model"), str) else ""
+        turns: list[Turn] = []
+        for message in messages:
+            role = _CLAUDE_SENDERS.get(str(message.get("sender"))) if isinstance(message, dict) else None
+            text = _claude_text(message) if role else ""
+            if text:
+                append_turn(turns, Turn(role, text, model if role == ASSISTANT else ""))
+        results.append(_document_or_error(
+            where, CLAUDE_EXPORT, turns, conversation.get("name"), conversation.get("uuid"), model,
+        ))
+    return results
+
+
+def _conversations(obj: object) -> list:
+    """An export is a list of conversations; a single conversation object is accepted too."""
+    if isinstance(obj, list):
+        return obj
+    return [obj] if isinstance(obj, dict) else []
+
+
+def _require_list(obj: object, format_name: str) -> list:
+    conversations = _conversations(obj)
+    if not conversations:
+        raise IngestError(f"not a {format_name} file: no conversations found", stage="export")
+    return conversations
+
+
+def _current_branch(conversation: dict) -> Iterator[dict]:
+    """Messages from the root to ``current_node``, found by walking parent links upwards.
+    Without a usable ``current_node`` the newest leaf (last child at every step) is taken."""
+    mapping = conversation["mapping"]
+    node_id = conversation.get("current_node")
+    if node_id not in mapping:
+        node_id = _newest_leaf(mapping)
+    path: list[dict] = []
+    seen: set[str] = set()
+    while node_id in mapping and node_id not in seen:
+        seen.add(node_id)
+        node = mapping[node_id] if isinstance(mapping[node_id], dict) else {}
+        if isinstance(node.get("message"), dict):
+            path.append(node["message"])
+        node_id = node.get("parent")
+    return reversed(path)
+
+
+def _newest_leaf(mapping: dict) -> str | None:
+    roots = [key for key, node in mapping.items()
+             if isinstance(node, dict) and node.get("parent") not in mapping]
+    node_id = roots[0] if roots else None
+    seen: set[str] = set()
+    while node_id in mapping and node_id not in seen:
+        seen.add(node_id)
+        node = mapping[node_id] if isinstance(mapping[node_id], dict) else {}
+        children = [child for child in node.get("children") or [] if child in mapping]
+        if not children:
+            break
+        node_id = children[-1]
+    return node_id
+
+
+def _chatgpt_turn(message: dict) -> Turn | None:
+    """The message as a visible turn, or None for hidden, system, tool and reasoning nodes."""
+    role = (message.get("author") or {}).get("role")
+    metadata = message.get("metadata") or {}
+    content = message.get("content") or {}
+    if (
+        role not in (USER, ASSISTANT)
+        or metadata.get("is_visually_hidden_from_conversation")
+        or content.get("content_type") not in _VISIBLE_CONTENT_TYPES
+        or message.get("recipient", "all") != "all"
+    ):
+        return None
+    text = "\n\n".join(filter(None, (_part_text(part) for part in content.get("parts") or [])))
+    if not text.strip():
+        return None
+    model = metadata.get("model_slug") if role == ASSISTANT else ""
+    return Turn(role, text.strip(), model if isinstance(model, str) else "")
+
+
+def _part_text(part: object) -> str:
+    """Strings are text; image pointers become ``[image]`` so a reader knows one was there;
+    other objects count only for the text they carry (e.g. audio transcriptions)."""
+    if isinstance(part, str):
+        return part
+    if isinstance(part, dict):
+        if part.get("content_type") == "image_asset_pointer":
+            return "[image]"
+        if isinstance(part.get("text"), str):
+            return part["text"]
+    return ""
+
+
+def _claude_text(message: dict) -> str:
+    blocks = message.get("content")
+    if isinstance(blocks, list):
+        texts = [block.get("text", "") for block in blocks
+                 if isinstance(block, dict) and block.get("type") == "text"]
+        joined = "\n\n".join(text.strip() for text in texts if isinstance(text, str) and text.strip())
+        if joined:
+            return joined
+    text = message.get("text")
+    return text.strip() if isinstance(text, str) else ""
+
+
+def append_turn(turns: list[Turn], turn: Turn) -> None:
+    """Add ``turn``, merging it into the last one when the role repeats: consecutive messages
+    of one role are one turn (an answer split around a tool call, a page's split bubbles)."""
+    if turns and turns[-1].role == turn.role:
+        previous = turns[-1]
+        turns[-1] = Turn(turn.role, f"{previous.content}\n\n{turn.content}",
+                         previous.model or turn.model)
+    else:
+        turns.append(turn)
+
+
+def _document_or_error(
+    where: str, format_name: str, turns: list[Turn], title: object, conversation_id: object,
+    model: object,
+) -> Document | IngestError:
+    roles = {turn.role for turn in turns}
+    if roles != {USER, ASSISTANT}:
+        return IngestError(f"{where}: conversation has no user and assistant turns", "export")
+    return Document(
+        source=where,
+        format=format_name,
+        turns=turns,
+        title=title if isinstance(title, str) else "",
+        metadata={"model": model} if isinstance(model, str) and model else {},
+        # The conversation id is the key of the account's chat URL, so it is identity-bearing.
+        identities=[conversation_id] if isinstance(conversation_id, str) and conversation_id else [],
+    )

@@ -1,0 +1,297 @@
+"""Reader for saved chat pages (ChatGPT, Claude and look-alike share pages).
+
+A saved page states who spoke in its markup, so the reader returns turns directly instead of
+leaving segmentation to guess from text. Each turn's HTML is rendered to markdown-ish text with
+the two things later steps depend on kept exact: the LaTeX source of every formula (taken from
+KaTeX's ``application/x-tex`` annotation, not from the rendered glyphs, which lose structure)
+and the indentation of code blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.html
+from lxml import etree
+
+from tractor.errors import IngestError
+from tractor.ingest.exports import append_turn
+from tractor.records import ASSISTANT, USER, Document, Turn
+
+# Turn containers and the role each marks. ChatGPT uses an explicit role attribute; Claude marks
+# user messages by test id and assistant responses by class or the streaming flag.
+_TURN_MARKERS = [
+    ("//*[@data-message-author-role]", None),
+    ("//*[@data-testid='user-message']", USER),
+    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' font-claude-message ')]", ASSISTANT),
+    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' font-claude-response ')]", ASSISTANT),
+    ("//*[@data-is-streaming]", ASSISTANT),
+]
+_ROLE_NAMES = {"user": USER, "human": USER, "assistant": ASSISTANT}
+# Roles that are machinery, not people: their blocks are neither turns nor notes.
+_MACHINE_ROLES = {"system", "tool", "function", "developer"}
+
+# Elements that never carry conversation text: page machinery and UI controls.
+_SKIPPED_TAGS = {
+    "script", "style", "noscript", "nav", "header", "footer", "button", "svg", "template",
+    "iframe", "form", "input", "textarea", "select", "head", "title", "meta", "link",
+}
+# Class or test-id words marking reasoning panes ("Thought for 12s") and screen-reader labels.
+_CHROME_WORDS = re.compile(r"thought|thinking|reasoning|sr-only", re.IGNORECASE)
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "aside", "figure", "figcaption", "details",
+    "summary", "dl", "dt", "dd", "address", "center",
+}
+_CHAT_URL = re.compile(
+    r"https?://(?:www\.)?(?:chatgpt\.com|chat\.openai\.com|claude\.ai|grok\.com|gemini\.google\.com"
+    r"|g\.co/gemini|poe\.com|perplexity\.ai|chat\.deepseek\.com)/(?:share|c|chat|s|g|app)/[\w\-/]+"
+)
+# Page-level model picker (ChatGPT's switcher button, or a bare "model" label in simpler saves).
+_MODEL_LABEL = (
+    "//*[contains(@data-testid, 'model-switcher')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' model ')]"
+)
+
+# Placeholders that survive whitespace normalisation: a pre block's index, and an indent unit.
+_PRE_SLOT = "\x00{}\x00"
+_INDENT = "\x01"
+
+
+def read_chat_page(data: bytes, source: str) -> list[Document]:
+    """Read a saved chat page into one Document with ``turns``.
+
+    Consecutive turns of the same role are merged (a page may split one answer around tool
+    calls). Blocks with a non-chat author role (e.g. a student's ``note``) are kept, in page
+    order, in ``metadata["notes"]``; the page's model picker, when present, goes to
+    ``metadata["model"]`` and to assistant turns that carry no per-turn model slug.
+    """
+    tree = _parse(data)
+    turns: list[Turn] = []
+    notes: list[str] = []
+    page_model = _page_model(tree)
+    for element, role in _turn_elements(tree):
+        content = render_text(element)
+        if role in (USER, ASSISTANT):
+            model = _turn_model(element) or (page_model if role == ASSISTANT else "")
+            if content:
+                append_turn(turns, Turn(role, content, model))
+        elif role not in _MACHINE_ROLES and content:
+            notes.append(content)
+    if not any(turn.role == USER for turn in turns) or not any(
+        turn.role == ASSISTANT for turn in turns
+    ):
+        raise IngestError(
+            "HTML page without chat turns (no user and assistant messages marked in the markup)",
+            stage="html",
+        )
+    metadata = {}
+    if notes:
+        metadata["notes"] = "\n\n".join(notes)
+    if page_model:
+        metadata["model"] = page_model
+    title = (tree.findtext(".//title") or "").strip()
+    return [
+        Document(
+            source=source,
+            format="html",
+            turns=turns,
+            title=title,
+            metadata=metadata,
+            identities=_chat_urls(tree),
+        )
+    ]
+
+
+def _parse(data: bytes) -> etree._Element:
+    """Decode explicitly (BOM, then UTF-8, then detection) so pages saved without a charset
+    declaration are not read as Windows-1252 by libxml2's default."""
+    text = _decode(data)
+    if not text.strip():
+        raise IngestError("empty HTML page", stage="html")
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as error:
+        raise IngestError(f"unparseable HTML page: {error}", stage="html") from error
+
+
+def _decode(data: bytes) -> str:
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise IngestError("HTML page in an undetectable text encoding", stage="html")
+        return str(best)
+
+
+def _turn_elements(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Marked turn containers in document order; a marker nested in another marker (Claude's
+    response class inside its streaming wrapper) belongs to the outer turn."""
+    roles: dict[etree._Element, str] = {}
+    for xpath, role in _TURN_MARKERS:
+        for element in tree.xpath(xpath):
+            if element not in roles:
+                marked = role or element.get("data-message-author-role", "").strip().lower()
+                roles[element] = _ROLE_NAMES.get(marked, marked)
+    outermost = [
+        element for element in tree.iter()
+        if element in roles and not any(a in roles for a in element.iterancestors())
+    ]
+    return [(element, roles[element]) for element in outermost]
+
+
+def _turn_model(element: etree._Element) -> str:
+    slugs = element.xpath("descendant-or-self::*/@data-message-model-slug")
+    return str(slugs[0]).strip() if slugs else ""
+
+
+def _page_model(tree: etree._Element) -> str:
+    for label in tree.xpath(_MODEL_LABEL):
+        text = re.sub(r"[^\w)]+$", "", " ".join(label.text_content().split()))
+        if text:
+            return text
+    return ""
+
+
+def _chat_urls(tree: etree._Element) -> list[str]:
+    """Share/conversation links anywhere in the page (attributes, text, the "saved from"
+    comment), plus the canonical and og:url addresses, which name the conversation itself."""
+    found: list[str] = []
+    for value in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        found.append(str(value).strip())
+    for node in [*tree.itersiblings(preceding=True), *tree.iter()]:
+        chunks = [node.text or "", node.tail or ""]
+        if isinstance(node.tag, str):
+            chunks.extend(node.attrib.values())
+        for chunk in chunks:
+            found.extend(match.rstrip("/") for match in _CHAT_URL.findall(chunk))
+    return list(dict.fromkeys(url for url in found if url))
+
+
+def render_text(element: etree._Element) -> str:
+    """Markdown-ish text of one element: blank lines between blocks, ``- `` and ``1. `` list
+    items, ``#`` headings, ``$..$``/``$$..$$`` LaTeX, fenced code blocks with exact text."""
+    code_blocks: list[str] = []
+    text = _normalise(_render(element, code_blocks))
+    text = text.replace(_INDENT, "  ")
+    for index, block in enumerate(code_blocks):
+        text = text.replace(_PRE_SLOT.format(index), block)
+    return text
+
+
+def _normalise(text: str) -> str:
+    """Trim each line and keep at most one blank line between blocks."""
+    lines = [line.strip(" \t") for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def _is_chrome(element: etree._Element) -> bool:
+    if element.tag in _SKIPPED_TAGS or element.get("aria-hidden") == "true":
+        return True
+    marks = f"{element.get('class', '')} {element.get('data-testid', '')}"
+    return bool(_CHROME_WORDS.search(marks))
+
+
+def _render(element: etree._Element, code_blocks: list[str]) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    classes = element.get("class", "").split() if tag else []
+    if not tag or _is_chrome(element):
+        return ""
+    if "katex-display" in classes:
+        return f"\n\n$${_latex(element)}$$\n\n"
+    if "katex" in classes or "katex-error" in classes or tag == "math":
+        display = tag == "math" and element.get("display") == "block"
+        return f"$${_latex(element)}$$" if display else f"${_latex(element)}$"
+    if tag == "pre":
+        code_blocks.append(_fenced_code(element))
+        return f"\n\n{_PRE_SLOT.format(len(code_blocks) - 1)}\n\n"
+    if tag == "br":
+        return "\n"
+    if tag == "hr":
+        return "\n\n---\n\n"
+    if tag == "img":
+        alt = element.get("alt", "")
+        return alt if "emoji" in classes and alt else "[image]"
+    if tag in ("ul", "ol"):
+        return f"\n\n{_render_list(element, code_blocks)}\n\n"
+    if tag == "table":
+        return f"\n\n{_render_table(element, code_blocks)}\n\n"
+    inner = _render_children(element, code_blocks)
+    if tag == "code":
+        return f"`{inner.strip()}`"
+    if tag in ("strong", "b") and inner.strip():
+        return f"**{inner.strip()}**"
+    if tag in ("em", "i") and inner.strip():
+        return f"*{inner.strip()}*"
+    if re.fullmatch(r"h[1-6]", tag):
+        return f"\n\n{'#' * int(tag[1])} {_normalise(inner)}\n\n"
+    if tag == "blockquote":
+        quoted = "\n".join(f"> {line}" for line in _normalise(inner).split("\n"))
+        return f"\n\n{quoted}\n\n"
+    if tag in _BLOCK_TAGS:
+        return f"\n\n{inner}\n\n"
+    return inner
+
+
+def _render_children(element: etree._Element, code_blocks: list[str]) -> str:
+    parts = [_inline_text(element.text)]
+    for child in element:
+        parts.append(_render(child, code_blocks))
+        parts.append(_inline_text(child.tail))
+    return "".join(parts)
+
+
+def _inline_text(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text) if text else ""
+
+
+def _latex(element: etree._Element) -> str:
+    """The formula's source: KaTeX's TeX annotation, or the raw source KaTeX shows when it
+    failed to parse (``katex-error``), or the MathML text as a last resort."""
+    annotation = element.xpath(".//*[local-name()='annotation'][@encoding='application/x-tex']")
+    if annotation:
+        return (annotation[0].text or "").strip()
+    mathml = element.xpath(".//*[contains(@class, 'katex-mathml')]") or [element]
+    return " ".join(mathml[0].text_content().split())
+
+
+def _fenced_code(pre: etree._Element) -> str:
+    code = pre.find(".//code")
+    source = code if code is not None else pre
+    language = re.search(r"language-([\w+#-]+)", source.get("class", "")) if code is not None else None
+    body = source.text_content().strip("\n")
+    return f"```{language.group(1) if language else ''}\n{body}\n```"
+
+
+def _render_list(listing: etree._Element, code_blocks: list[str]) -> str:
+    start = listing.get("start", "1").strip()
+    number = (int(start) if start.isdigit() else 1) if listing.tag == "ol" else None
+    items = []
+    for item in listing:
+        if item.tag != "li":
+            continue
+        marker = f"{number}. " if number is not None else "- "
+        body = re.sub(r"\n{2,}", "\n", _normalise(_render_children(item, code_blocks)))
+        items.append(marker + body.replace("\n", "\n" + _INDENT))
+        if number is not None:
+            number += 1
+    return "\n".join(items)
+
+
+def _render_table(table: etree._Element, code_blocks: list[str]) -> str:
+    """Pipe-table rows; a row of header cells gets the markdown separator line under it."""
+    rows = []
+    for row in table.iter("tr"):
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        texts = [_normalise(_render_children(cell, code_blocks)).replace("\n", " ") for cell in cells]
+        rows.append("| " + " | ".join(texts) + " |")
+        if cells and all(cell.tag == "th" for cell in cells):
+            rows.append("|" + " --- |" * len(cells))
+    return "\n".join(rows)

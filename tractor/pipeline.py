@@ -1,0 +1,228 @@
+"""The build: load → segment → identify → scrub → extract → verify → label → write.
+
+One :class:`~tractor.records.Transcript` flows through small steps, each a module with one entry
+point. A file that fails becomes a :class:`~tractor.records.FailedFile` row with the stage that
+failed and a specific message; the batch always goes on. Files are processed in sorted order
+(or by a process pool whose results are re-sorted), so the same corpus gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import IngestError, TractorError
+from .records import Annotation, Claim, Document, FailedFile, Label, Message, Transcript
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    corpus: Path
+    out: Path
+    jobs: int = 1
+    roster: Path | None = None
+    verify: bool = True  # run the verifier (and the labels that depend on it)
+
+
+@dataclass
+class FileResult:
+    """Everything one file contributed: its transcripts, claims, labels and failures."""
+
+    transcripts: list[Transcript] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    failures: list[FailedFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    files: int
+    transcripts: int
+    failed_files: int
+    claims: int
+    labels: int
+    by_format: dict[str, int]
+    by_model: dict[str, int]
+    failures: tuple[FailedFile, ...]
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """Every post in the corpus, sorted; hidden files and folders are skipped."""
+    from .ingest import SUPPORTED_SUFFIXES
+
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise TractorError(f"corpus {corpus} is not a folder")
+    return sorted(
+        p for p in corpus.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name.lower() != "readme.md"
+        and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
+    )
+
+
+def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _: None) -> BuildSummary:
+    """Build the dataset folder ``config.out`` from ``config.corpus``."""
+    from .privacy import Pseudonymizer
+    from .publish.card import CardFacts, render_card
+    from .publish.folder import write_dataset
+
+    files = corpus_files(config.corpus)
+    scrubber = Pseudonymizer.from_environment(config.roster)
+    results = []
+    for rel, result in _process_all(files, config, scrubber):
+        on_file(rel)
+        results.append(result)
+    merged = FileResult()
+    for r in results:
+        merged.transcripts += r.transcripts
+        merged.claims += r.claims
+        merged.labels += r.labels
+        merged.failures += r.failures
+    rows = {
+        "transcripts": [_transcript_row(t) for t in merged.transcripts],
+        "claims": [asdict(c) for c in merged.claims],
+        "labels": [asdict(lb) for lb in merged.labels],
+        "errors": [asdict(f) for f in merged.failures],
+    }
+    by_model = Counter(t.model for t in merged.transcripts)
+    facts = CardFacts(
+        rows={k: len(v) for k, v in rows.items()}, models=dict(by_model),
+        homeworks=dict(Counter(t.homework for t in merged.transcripts)),
+        key_versions=_key_versions({t.homework for t in merged.transcripts}),
+        label_definitions=_label_definitions(),
+    )
+    write_dataset(config.out, rows, render_card(facts))
+    failed_sources = {f.source.split("#")[0] for f in merged.failures if not _is_partial(f, merged)}
+    return BuildSummary(
+        files=len(files), transcripts=len(merged.transcripts), failed_files=len(failed_sources),
+        claims=len(merged.claims), labels=len(merged.labels),
+        by_format=dict(sorted(Counter(t.format for t in merged.transcripts).items())),
+        by_model=dict(sorted(by_model.items())), failures=tuple(merged.failures),
+    )
+
+
+def _is_partial(failure: FailedFile, merged: FileResult) -> bool:
+    return any(t.source == failure.source and t.partial for t in merged.transcripts)
+
+
+def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
+    jobs = [(p, p.relative_to(config.corpus).as_posix()) for p in files]
+    if config.jobs <= 1 or len(jobs) <= 1:
+        for path, rel in jobs:
+            yield rel, process_file(path, rel, config, scrubber)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx) as pool:
+        futures = [pool.submit(process_file, path, rel, config, scrubber) for path, rel in jobs]
+        for (_, rel), fut in zip(jobs, futures):
+            yield rel, fut.result()
+
+
+def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileResult:
+    """All steps for one file. Never raises: every failure becomes a FailedFile row."""
+    from .ingest import load_file
+
+    result = FileResult()
+    safe_rel = scrubber.scrub(rel, [])
+    try:
+        documents = load_file(path, safe_rel)
+    except IngestError as exc:
+        result.failures.append(FailedFile(safe_rel, exc.stage, str(exc)))
+        return result
+    except Exception as exc:  # a reader bug must not take the batch down
+        result.failures.append(FailedFile(safe_rel, "read", f"internal error: {type(exc).__name__}: {exc}"))
+        return result
+    for doc in documents:
+        if isinstance(doc, IngestError):
+            result.failures.append(FailedFile(safe_rel, doc.stage, str(doc)))
+            continue
+        stage = "segment"
+        try:
+            transcript = to_transcript(doc, scrubber)
+            if doc.partial:
+                result.failures.append(FailedFile(transcript.source, "read", doc.partial))
+            result.transcripts.append(transcript)
+            stage = "extract"
+            claims = extract_and_verify(transcript, config.verify)
+            result.claims += claims
+            stage = "label"
+            result.labels += label_transcript(transcript, claims)
+        except IngestError as exc:
+            result.failures.append(FailedFile(doc.source, exc.stage, str(exc)))
+        except Exception as exc:
+            result.failures.append(FailedFile(doc.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
+    return result
+
+
+def to_transcript(doc: Document, scrubber) -> Transcript:
+    """Segment a document into turns, remove identities, name its model and homework."""
+    from .segment.homework_id import identify_homework
+    from .segment.model_id import identify_model
+    from .segment.turns import segment
+
+    seg = segment(doc)
+    if not any(m.role == "assistant" for m in seg.messages):
+        raise IngestError("no model answer found in the text (not a chat transcript?)", stage="segment")
+    extra = list(doc.identities)
+    messages = [Message(m.role, scrubber.scrub(m.content, extra)) for m in seg.messages]
+    annotations = [Annotation(scrubber.scrub(a.text, extra), a.after_message) for a in seg.annotations]
+    summary = scrubber.scrub(seg.summary, extra)
+    model, model_evidence = identify_model(doc, messages, summary, annotations)
+    homework, homework_evidence = identify_homework("\n\n".join(m.content for m in messages))
+    return Transcript(
+        transcript_id=transcript_id(messages), source=doc.source, format=doc.format, messages=messages,
+        annotations=annotations, summary=summary, model=model, model_evidence=scrubber.scrub(model_evidence, extra),
+        homework=homework, homework_evidence=homework_evidence, partial=doc.partial,
+    )
+
+
+def transcript_id(messages: list[Message]) -> str:
+    """Stable id from the (scrubbed) conversation itself, independent of file name and order."""
+    payload = json.dumps([[m.role, m.content] for m in messages], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def extract_and_verify(transcript: Transcript, verify: bool) -> list[Claim]:
+    from . import homeworks
+    from .extract import extract_claims
+
+    homework = homeworks.get(transcript.homework) if transcript.homework in homeworks.names() else None
+    claims = extract_claims(transcript, homework.key if homework else None)
+    if verify and homework is not None and claims:
+        from .verify import verify_claims
+
+        claims = verify_claims(claims, homework)
+    return claims
+
+
+def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:
+    from .label import label_transcript as run_labels
+
+    return run_labels(transcript, claims)
+
+
+def _label_definitions() -> dict[str, str]:
+    from .label import LABEL_DEFINITIONS
+
+    return dict(LABEL_DEFINITIONS)
+
+
+def _key_versions(names: set[str]) -> dict[str, str]:
+    from . import homeworks
+
+    known = set(homeworks.names())
+    return {n: homeworks.get(n).key.version for n in sorted(names & known)}
+
+
+def _transcript_row(t: Transcript) -> dict:
+    row = asdict(t)
+    row["messages"] = [{"role": m.role, "content": m.content} for m in t.messages]
+    row["annotations"] = [{"text": a.text, "after_message": a.after_message} for a in t.annotations]
+    return row

@@ -1,0 +1,95 @@
+"""The dataset card (README.md): YAML front matter listing the configs, then what a reader of
+the dataset needs: what each config holds, its columns, how it was built, what was removed for
+privacy. Built with huggingface_hub's card types so the Hub parses it as it parses its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import __version__
+from .folder import PARQUET_NAME
+from .schema import CONFIG_DOCS, CONFIGS, TRANSCRIPT_COLUMNS, arrow_schema
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Counts and versions the card states; everything else in it is fixed text."""
+
+    rows: dict[str, int]
+    models: dict[str, int] = field(default_factory=dict)
+    homeworks: dict[str, int] = field(default_factory=dict)
+    key_versions: dict[str, str] = field(default_factory=dict)
+    label_definitions: dict[str, str] = field(default_factory=dict)
+    pretty_name: str = "LLMs on the homework: annotated transcripts"
+
+
+def render_card(facts: CardFacts) -> str:
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    data = DatasetCardData(
+        license="mit", language=["en"], pretty_name=facts.pretty_name,
+        task_categories=["text-generation", "question-answering"],
+        tags=["llm-evaluation", "education", "transcripts", "error-analysis"],
+        configs=[{"config_name": c, "data_files": [{"split": "train", "path": f"{c}/{PARQUET_NAME}"}],
+                  **({"default": True} if c == "transcripts" else {})} for c in CONFIGS],
+    )
+    return str(DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{_body(facts)}"))
+
+
+def _counts(counter: dict[str, int]) -> str:
+    return ", ".join(f"{k} ({v})" for k, v in sorted(counter.items())) or "none"
+
+
+def _body(facts: CardFacts) -> str:
+    lines = [
+        f"# {facts.pretty_name}",
+        "",
+        "Students of a deep-learning course each took a large language model through the non-coding "
+        "parts of a homework and posted an annotated log. This dataset holds those logs as chat "
+        "transcripts, the claims the model made on each homework part, verdicts from executing those "
+        "claims against reference implementations, and error-type labels.",
+        "",
+        f"Built by tractor {__version__}. Models: {_counts(facts.models)}. Homeworks: {_counts(facts.homeworks)}.",
+        f"Answer-key versions: {_counts(facts.key_versions)}.",
+        "",
+        "## Configs",
+        "",
+        "| config | rows | what |",
+        "|---|---|---|",
+        *(f"| `{c}` | {facts.rows.get(c, 0)} | {CONFIG_DOCS[c]} |" for c in CONFIGS),
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        'transcripts = load_dataset("<this repo>", "transcripts", split="train")',
+        "```",
+        "",
+        "## Columns of `transcripts`",
+        "",
+        *(f"- `{name}`: {doc}" for name, doc in TRANSCRIPT_COLUMNS.items()),
+        "",
+        *_other_columns(),
+    ]
+    if facts.label_definitions:
+        lines += ["## Labels", "", *(f"- `{k}`: {v}" for k, v in facts.label_definitions.items()), ""]
+    lines += [
+        "## Privacy",
+        "",
+        "Student identities were removed before anything was written: names in bylines and headers, "
+        "names from the course roster, e-mail addresses, student IDs, chat share links and PDF "
+        "metadata are replaced by stable keyed pseudonyms (HMAC-SHA256 with a key that is not "
+        "published). Paper authors and course staff quoted in pasted course text are kept.",
+        "",
+        "## License",
+        "",
+        "MIT.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _other_columns() -> list[str]:
+    out = []
+    for config in CONFIGS[1:]:
+        names = ", ".join(f"`{f.name}`" for f in arrow_schema(config))
+        out += [f"Columns of `{config}`: {names}.", ""]
+    return out

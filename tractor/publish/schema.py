@@ -1,0 +1,52 @@
+"""The dataset's configs and their columns: one source of truth for the writer, the card, the
+report and the publisher. Column order here is the order on disk."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from functools import cache
+
+from ..records import Claim, FailedFile, Label
+
+CONFIG_DOCS = {
+    "transcripts": "one row per conversation: its turns, the student's annotations and summary, model and homework",
+    "claims": "one row per claim the model made on a homework part, with the verifier's verdict",
+    "labels": "one row per error-type label, with its evidence and the detector that decided it",
+    "errors": "one row per file (or conversation) that could not be ingested, or was only partly recovered",
+}
+
+TRANSCRIPT_COLUMNS = {
+    "transcript_id": "stable id derived from the conversation's content",
+    "source": "path of the post relative to the corpus (`#N` for the N-th conversation of an export)",
+    "format": "text, markdown, pdf, html, chatgpt-export or claude-export",
+    "model": "canonical model name (e.g. chatgpt-5.1-thinking, gemini, unknown)",
+    "model_evidence": "why that model: export metadata, the student's statement, a speaker label or an interface artefact",
+    "homework": "homework id matched against the homework bank (e.g. hw09), or unknown",
+    "homework_evidence": "which of the homework's phrasings matched",
+    "messages": "list of {role, content}; roles are user and assistant only",
+    "annotations": "the student's own commentary: list of {text, after_message}",
+    "summary": "the student's executive summary, if the post has one",
+    "partial": "non-empty when the file was damaged and only part of it was recovered",
+}
+
+
+@cache
+def arrow_schema(config: str):
+    import pyarrow as pa
+
+    s = pa.string()
+    if config == "transcripts":
+        return pa.schema([
+            ("transcript_id", s), ("source", s), ("format", s), ("model", s), ("model_evidence", s),
+            ("homework", s), ("homework_evidence", s),
+            ("messages", pa.list_(pa.struct([("role", s), ("content", s)]))),
+            ("annotations", pa.list_(pa.struct([("text", s), ("after_message", pa.int32())]))),
+            ("summary", s), ("partial", s),
+        ])
+    types = {str: s, int: pa.int32(), bool: pa.bool_(), float: pa.float64(), "str": s, "int": pa.int32(),
+             "bool": pa.bool_(), "float": pa.float64()}
+    record = {"claims": Claim, "labels": Label, "errors": FailedFile}[config]
+    return pa.schema([(f.name, types[f.type]) for f in fields(record)])
+
+
+CONFIGS = tuple(CONFIG_DOCS)

@@ -1,0 +1,123 @@
+"""The record types that flow through the pipeline.
+
+A reader turns a file into one or more :class:`Document` (raw text, or turns when the format
+carries roles); segmentation turns a document into a :class:`Transcript`; later steps attach
+claims and labels. A file that cannot be read becomes a :class:`FailedFile`, never a silent gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+USER = "user"
+ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn as a structured format (export, saved page) states it."""
+
+    role: str  # "user" or "assistant"
+    content: str
+    model: str = ""  # per-turn model slug when the format records one
+
+
+@dataclass
+class Document:
+    """What a reader produced from one file (or one conversation of an export file).
+
+    ``turns`` is set when the format itself says who spoke; otherwise ``text`` holds the post's
+    text in reading order and segmentation decides the turns. ``identities`` are strings the
+    reader knows to be identity-bearing (PDF author metadata, share links, account names) and
+    that must be pseudonymised wherever they appear.
+    """
+
+    source: str
+    format: str
+    text: str = ""
+    turns: list[Turn] | None = None
+    title: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    identities: list[str] = field(default_factory=list)
+    partial: str = ""  # non-empty when the file was damaged and only part was recovered
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The student's own commentary, anchored after message ``after_message`` (-1: before all)."""
+
+    text: str
+    after_message: int
+
+
+@dataclass
+class Transcript:
+    """One conversation: the unit every later step reads and extends."""
+
+    transcript_id: str
+    source: str
+    format: str
+    messages: list[Message] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
+    summary: str = ""
+    model: str = "unknown"
+    model_evidence: str = ""
+    homework: str = "unknown"
+    homework_evidence: str = ""
+    partial: str = ""
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A file, or one conversation of it, that could not be ingested, and why."""
+
+    source: str
+    stage: str
+    error: str
+
+
+# Claim kinds, as the answer key names them.
+CLAIM_KINDS = ("expression", "vector", "choice", "code_blanks", "code_patch", "big_o", "feature_map", "free_text")
+# Verdicts: `error` is a claim whose code could not be judged because running it failed in the
+# sandbox for a reason of its own (timeout, forbidden call) — distinct from `incorrect`.
+VERDICTS = ("correct", "incorrect", "unverified", "error")
+
+
+@dataclass
+class Claim:
+    """What the model claimed for one homework part in one attempt.
+
+    ``claim`` is the raw text as written; ``normalized`` the parsed form (a sympy srepr, a JSON list,
+    a canonical einsum string...) or "" with the reason in ``detail`` when it could not be parsed.
+    """
+
+    transcript_id: str
+    part: str
+    in_homework: bool
+    attempt: int
+    message_index: int
+    kind: str
+    claim: str
+    normalized: str = ""
+    verdict: str = "unverified"
+    detail: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """An error-type label with its evidence and the detector that decided it."""
+
+    transcript_id: str
+    part: str  # "" for transcript-level labels
+    label: str
+    message_index: int
+    evidence: str
+    detector: str  # "verifier", "rule" or "model"
+    confidence: float

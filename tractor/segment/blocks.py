@@ -1,0 +1,150 @@
+"""Split a post's text into blocks: the units that segmentation labels one by one.
+
+A block is a markdown block (paragraph, heading, list, table, fenced code, ``$$`` math), found
+by markdown-it-py so that code and display math with blank lines inside stay whole. Speaker
+labels and "Thought for Ns" markers are lines, not blocks: they cut the text into spans, and
+every block remembers the label or marker around it, because those are the certain signals.
+
+PDF text has no blank lines between paragraphs (lines are hard-wrapped to the page width), so
+such text is reflowed first: a line close to the page width continues into the next one, and
+runs of math fragments (extracted glyphs such as "T", "i=1", "∑") become one block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tractor.segment.labels import is_chrome, is_thought_marker, parse_label
+
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_CONTINUATION_RE = re.compile(r"^[.,;:)]\s")
+_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of text plus the certain context the rules know about it."""
+
+    text: str
+    kind: str = "paragraph"  # markdown block type: paragraph, heading, fence, math_block, ...
+    turn_role: str = ""  # role of the speaker label whose span holds the block ("" if none)
+    opens_turn: bool = False  # first block after a speaker label (or its same-line rest)
+    after_marker: bool = False  # first block after a "Thought for Ns" marker
+    before_marker: bool = False  # last block before a "Thought for Ns" marker
+
+
+def split_blocks(text: str) -> list[Block]:
+    """The post's blocks in reading order (UI chrome such as "Copy code" dropped)."""
+    lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+             if not is_chrome(line)]
+    if _is_hard_wrapped(lines):
+        lines = _reflow(lines)
+    blocks: list[Block] = []
+    turn_role, opens_turn, after_marker = "", False, False
+    for kind, value, chunk in _spans(lines):
+        if kind == "marker":
+            if blocks:
+                blocks[-1] = _replace(blocks[-1], before_marker=True)
+            after_marker = True
+            continue
+        if kind == "label":
+            turn_role, opens_turn = value, True
+        for block_kind, block_text in _markdown_blocks(chunk):
+            if blocks and _CONTINUATION_RE.match(block_text) and block_kind == "paragraph":
+                blocks[-1] = _replace(blocks[-1], text=blocks[-1].text + block_text)
+                continue
+            blocks.append(Block(block_text, block_kind, turn_role, opens_turn, after_marker))
+            opens_turn = after_marker = False
+    return blocks
+
+
+def _replace(block: Block, **changes) -> Block:
+    return Block(**{**block.__dict__, **changes})
+
+
+def _spans(lines: list[str]):
+    """Yield ("text"|"label"|"marker", role, lines) spans; labels inside code do not count."""
+    inside = _fenced_lines(lines)
+    chunk: list[str] = []
+    for number, line in enumerate(lines):
+        label = None if number in inside else parse_label(line)
+        marker = number not in inside and is_thought_marker(line)
+        if not label and not marker:
+            chunk.append(line)
+            continue
+        yield "text", "", chunk
+        chunk = []
+        if marker:
+            yield "marker", "", []
+        else:
+            chunk = [label.rest] if label.rest else []
+            yield "label", label.role, []
+    yield "text", "", chunk
+
+
+def _fenced_lines(lines: list[str]) -> set[int]:
+    """Line numbers inside closed code fences (an unclosed fence guards nothing)."""
+    fences = [number for number, line in enumerate(lines) if _FENCE_RE.match(line)]
+    inside: set[int] = set()
+    for start, end in zip(fences[0::2], fences[1::2]):
+        inside.update(range(start, end + 1))
+    return inside
+
+
+def _markdown_blocks(lines: list[str]) -> list[tuple[str, str]]:
+    """(kind, text) of each top-level markdown block, text as written (markup kept)."""
+    if not any(line.strip() for line in lines):
+        return []
+    tokens = _parser().parse("\n".join(lines))
+    blocks = []
+    for token in tokens:
+        if token.level != 0 or token.nesting == -1 or not token.map or token.type == "hr":
+            continue
+        start, end = token.map
+        text = "\n".join(lines[start:end]).strip()
+        if text:
+            blocks.append((token.type.removesuffix("_open"), text))
+    return blocks
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    return MarkdownIt("commonmark").enable("table").use(dollarmath_plugin)
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """PDF-like text: many lines, almost no blank line between paragraphs."""
+    filled = sum(1 for line in lines if line.strip())
+    blank = len(lines) - filled
+    return filled > 30 and blank < 0.05 * filled
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Put a blank line wherever a hard-wrapped paragraph ends (see the module docstring)."""
+    lengths = sorted(len(line.rstrip()) for line in lines if len(line.strip()) > 20)
+    width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 80
+    kept = [line.rstrip() for line in lines if line.strip()]
+    out: list[str] = []
+    previous_fragment = False
+    for number, line in enumerate(kept):
+        following = kept[number + 1].lstrip() if number + 1 < len(kept) else ""
+        continues = bool(out and out[-1]) and not previous_fragment
+        fragment = not continues and len(_WORD_RE.findall(line)) < 3 \
+            and not parse_label(line) and not is_thought_marker(line)
+        if out and out[-1] and fragment != previous_fragment:
+            out.append("")
+        out.append(line.strip() if fragment else line)
+        wraps_on = len(line) >= 0.6 * width and not line.endswith(":")
+        if parse_label(line):
+            # A label's same-line note ("ChatGPT: understood it here") is often followed by
+            # the answer on the next line; only a lower-case start continues the sentence.
+            wraps_on = wraps_on and following[:1].islower()
+        if not fragment and not wraps_on:
+            out.append("")
+        previous_fragment = fragment
+    return out
