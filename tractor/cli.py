@@ -61,5 +61,98 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify):
     for failure in summary.failures:
         click.echo(f"  {failure.source}: [{failure.stage}] {failure.error}")
     click.echo(f"wrote {out}")
-    if strict and summary.failures:
-        raise click.ClickException(f"{len(summary.failures)} error rows (--strict)")
+    if strict and summary.failed_files:
+        raise click.ClickException(f"{summary.failed_files} files failed (--strict)")
+
+
+def _one_file(path: Path, verify: bool):
+    from .pipeline import BuildConfig, process_file
+    from .privacy import Pseudonymizer
+
+    config = BuildConfig(corpus=path.parent, out=Path(), verify=verify)
+    result = process_file(path, path.name, config, Pseudonymizer.from_environment(None))
+    for failure in result.failures:
+        click.echo(f"{failure.source}: [{failure.stage}] {failure.error}", err=True)
+    if not result.transcripts:
+        raise click.ClickException(f"{path}: no transcript")
+    return result
+
+
+@main.command("claims")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_domain_errors
+def claims(file):
+    """Show one post's homework parts, attempts and claims (not verified)."""
+    from .extract import format_claims_table
+
+    result = _one_file(file, verify=False)
+    for t in result.transcripts:
+        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}")
+        click.echo(format_claims_table([c for c in result.claims if c.transcript_id == t.transcript_id]))
+
+
+@main.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_domain_errors
+def verify(file):
+    """Show one post's claims with the verifier's verdicts and details."""
+    from .verify import format_verdicts_table
+
+    result = _one_file(file, verify=True)
+    for t in result.transcripts:
+        click.echo(f"{t.source}  model={t.model}  homework={t.homework}")
+        click.echo(format_verdicts_table([c for c in result.claims if c.transcript_id == t.transcript_id]))
+
+
+@main.command("check-key")
+@click.argument("homework", required=False)
+@_domain_errors
+def check_key(homework):
+    """Check that every reference answer passes its own check and known-wrong answers fail."""
+    from . import homeworks
+    from .verify import check_key as run_check
+
+    failed = 0
+    for name in [homework] if homework else homeworks.names():
+        for part, answer, passed, detail in run_check(homeworks.get(name)):
+            failed += not passed
+            click.echo(f"{'ok  ' if passed else 'FAIL'} {name} {part:7} {answer[:60]:60} {detail}")
+    if failed:
+        raise click.ClickException(f"{failed} key checks failed")
+
+
+@main.command("eval")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of gold JSON files (format: data/gold/README.md).")
+@click.option("--dataset", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="An existing dataset folder to score; default: build one from --corpus.")
+@click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Corpus to build from (default: the bundled corpus, plus GOLD/posts when it exists).")
+@_domain_errors
+def eval_(gold_dir, dataset, corpus):
+    """Score a dataset against gold labels: labels P/R/F1, first-attempt verdicts, turn counts."""
+    import tempfile
+
+    from .evaluate import evaluate, format_eval
+
+    with tempfile.TemporaryDirectory(prefix="tractor-eval-") as tmp:
+        if dataset is None:
+            dataset = _build_for_eval(gold_dir, corpus, Path(tmp))
+        click.echo(format_eval(evaluate(dataset, gold_dir)))
+
+
+def _build_for_eval(gold_dir: Path, corpus: Path | None, tmp: Path) -> Path:
+    """Build a dataset from the corpus plus the gold folder's own posts, linked into one folder."""
+    from .paths import bundled_corpus
+    from .pipeline import BuildConfig, build_dataset as build, corpus_files
+
+    sources = [corpus] if corpus else [bundled_corpus(), gold_dir / "posts"]
+    merged = tmp / "corpus"
+    for source in (s for s in sources if s.is_dir()):
+        for f in corpus_files(source):
+            link = merged / source.name / f.relative_to(source)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(f.resolve())
+    click.echo(f"building a dataset from {', '.join(str(s) for s in sources if s.is_dir())} ...", err=True)
+    build(BuildConfig(corpus=merged, out=tmp / "dataset"))
+    return tmp / "dataset"

@@ -151,7 +151,7 @@ def _chatgpt_turn(message: dict) -> Turn | None:
     if not text.strip():
         return None
     model = metadata.get("model_slug") if role == ASSISTANT else ""
-    return Turn(role, text.strip(), model if isinstance(model, str) else "")
+    return Turn(role, _trim(text), model if isinstance(model, str) else "")
 
 
 def _part_text(part: object) -> str:
@@ -172,11 +172,16 @@ def _claude_text(message: dict) -> str:
     if isinstance(blocks, list):
         texts = [block.get("text", "") for block in blocks
                  if isinstance(block, dict) and block.get("type") == "text"]
-        joined = "\n\n".join(text.strip() for text in texts if isinstance(text, str) and text.strip())
+        joined = "\n\n".join(_trim(text) for text in texts if isinstance(text, str) and text.strip())
         if joined:
             return joined
     text = message.get("text")
-    return text.strip() if isinstance(text, str) else ""
+    return _trim(text) if isinstance(text, str) else ""
+
+
+def _trim(text: str) -> str:
+    """Drop surrounding blank lines but keep a first line's indentation (it may be code)."""
+    return text.strip("\n").rstrip()
 
 
 def append_turn(turns: list[Turn], turn: Turn) -> None:

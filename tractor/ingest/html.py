@@ -9,7 +9,6 @@ and the indentation of code blocks.
 
 from __future__ import annotations
 
-import codecs
 import re
 
 import lxml.html
@@ -17,6 +16,7 @@ from lxml import etree
 
 from tractor.errors import IngestError
 from tractor.ingest.exports import append_turn
+from tractor.ingest.text import decode_text
 from tractor.records import ASSISTANT, USER, Document, Turn
 
 # Turn containers and the role each marks. ChatGPT uses an explicit role attribute; Claude marks
@@ -104,31 +104,13 @@ def read_chat_page(data: bytes, source: str) -> list[Document]:
 
 
 def _parse(data: bytes) -> etree._Element:
-    """Decode explicitly (BOM, then UTF-8, then detection) so pages saved without a charset
-    declaration are not read as Windows-1252 by libxml2's default."""
-    text = _decode(data)
-    if not text.strip():
-        raise IngestError("empty HTML page", stage="html")
+    """Decode with the text reader's rules (BOM, strict UTF-8, then detection) so pages saved
+    without a charset declaration are not read as Windows-1252 by libxml2's default."""
+    text = decode_text(data)
     try:
         return lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
         raise IngestError(f"unparseable HTML page: {error}", stage="html") from error
-
-
-def _decode(data: bytes) -> str:
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
-            raise IngestError("HTML page in an undetectable text encoding", stage="html")
-        return str(best)
 
 
 def _turn_elements(tree: etree._Element) -> list[tuple[etree._Element, str]]:

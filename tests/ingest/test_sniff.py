@@ -1,0 +1,43 @@
+"""Readers are chosen by content, not by the file's name."""
+
+import json
+
+import pytest
+
+from conftest import BAD_INPUTS, CORPUS
+from tractor.errors import IngestError
+from tractor.ingest import load_file, sniff
+
+
+# Real files and what they hold, whatever their names say.
+@pytest.mark.parametrize("path, kind", [
+    (CORPUS / "pdf" / "000_c66c20e44076dd47.pdf", "pdf"),
+    (CORPUS / "html" / "001_c77c6757d0383bc8.html", "html"),
+    (BAD_INPUTS / "saved_page_named_pdf.pdf", "html"),
+    (BAD_INPUTS / "transcript_latin1.txt", "text"),
+    (CORPUS / "001_c77c6757d0383bc8.txt", "text"),
+])
+def test_sniff_by_content(path, kind):
+    assert sniff(path.read_bytes()) == kind
+
+
+# A text post that starts like JSON ("[Homework 09 ...](#)") is read as text, not refused.
+def test_text_post_starting_with_bracket_is_text():
+    path = CORPUS / "000_c66c20e44076dd47.txt"
+    assert path.read_text().lstrip().startswith("[")
+    (doc,) = load_file(path, "000.txt")
+    assert doc.format == "text" and "Problem 1" in doc.text
+
+
+# Files that must fail as a whole, with the message for each.
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.pdf", b"", "empty file"),
+    ("notes.pdf", b"just some text named pdf", "not a PDF"),
+    ("conversations.json", b"{not json", "invalid JSON"),
+    ("conversations.json", json.dumps({"hello": 1}).encode(), "neither a ChatGPT nor a Claude"),
+])
+def test_whole_file_failures(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match=message):
+        load_file(path, name)
