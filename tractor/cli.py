@@ -42,14 +42,19 @@ def main():
               help="CSV of student names/emails/IDs to pseudonymise wherever they appear.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any file failed.")
 @click.option("--no-verify", is_flag=True, help="Extract claims but do not run the verifier.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Incremental-build cache [default: ~/.cache/tractor/build].")
+@click.option("--no-cache", is_flag=True, help="Process every file afresh, reading and writing no cache.")
 @_domain_errors
-def build_dataset(corpus, out, jobs, roster, strict, no_verify):
+def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_cache):
     """Build a Hugging Face dataset folder from CORPUS (default: the bundled sample corpus)."""
+    from .build_cache import default_cache_dir
     from .paths import bundled_corpus
     from .pipeline import BuildConfig, build_dataset as build, corpus_files
 
     corpus = corpus or bundled_corpus()
-    config = BuildConfig(corpus=corpus, out=out, jobs=jobs, roster=roster, verify=not no_verify)
+    config = BuildConfig(corpus=corpus, out=out, jobs=jobs, roster=roster, verify=not no_verify,
+                         cache_dir=None if no_cache else cache_dir or default_cache_dir())
     total = len(corpus_files(corpus))
     with click.progressbar(length=total, label="ingesting", file=click.get_text_stream("stderr"),
                            item_show_func=lambda s: s) as bar:

@@ -8,6 +8,7 @@ failed and a specific message; the batch always goes on. Files are processed in 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -27,6 +28,7 @@ class BuildConfig:
     jobs: int = 1
     roster: Path | None = None
     verify: bool = True  # run the verifier (and the labels that depend on it)
+    cache_dir: Path | None = None  # incremental-build cache; None: no cache
 
 
 @dataclass
@@ -127,38 +129,66 @@ def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
 
 def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileResult:
     """All steps for one file. Never raises: every failure becomes a FailedFile row."""
-    from .ingest import load_file
-
     result = FileResult()
     safe_rel = scrubber.scrub(rel, [])
     try:
-        documents = load_file(path, safe_rel)
-    except IngestError as exc:
-        result.failures.append(FailedFile(safe_rel, exc.stage, str(exc)))
+        data = path.read_bytes()
+    except OSError as exc:
+        result.failures.append(FailedFile(safe_rel, "read", f"cannot read file: {exc.strerror}"))
         return result
-    except Exception as exc:  # a reader bug must not take the batch down
-        result.failures.append(FailedFile(safe_rel, "read", f"internal error: {type(exc).__name__}: {exc}"))
-        return result
-    for doc in documents:
-        if isinstance(doc, IngestError):
-            result.failures.append(FailedFile(safe_rel, doc.stage, str(doc)))
-            continue
-        stage = "segment"
+    cache, digest = _build_cache(config, scrubber), hashlib.sha256(data).hexdigest()
+    cached = cache.get(digest, safe_rel) if cache else None
+    if cached is None:
+        cached = ingest(data, safe_rel, path.suffix, scrubber)
+        if cache:
+            cache.put(digest, safe_rel, *cached)
+    result.transcripts, result.failures = cached
+    for transcript in result.transcripts:
+        stage = "extract"
         try:
-            transcript = to_transcript(doc, scrubber)
-            if doc.partial:
-                result.failures.append(FailedFile(transcript.source, "read", doc.partial))
-            result.transcripts.append(transcript)
-            stage = "extract"
-            claims = extract_and_verify(transcript, config.verify)
+            claims = extract_and_verify(transcript, config.verify, _verdict_cache(config.cache_dir))
             result.claims += claims
             stage = "label"
             result.labels += label_transcript(transcript, claims)
-        except IngestError as exc:
-            result.failures.append(FailedFile(doc.source, exc.stage, str(exc)))
-        except Exception as exc:
-            result.failures.append(FailedFile(doc.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # one transcript's bug must not take the batch down
+            result.failures.append(FailedFile(transcript.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
     return result
+
+
+def ingest(data: bytes, source: str, suffix: str, scrubber) -> tuple[list[Transcript], list[FailedFile]]:
+    """Read, segment, scrub and identify: a file's transcripts and its failures."""
+    from .ingest import load_bytes
+
+    transcripts: list[Transcript] = []
+    failures: list[FailedFile] = []
+    try:
+        documents = load_bytes(data, source, suffix)
+    except IngestError as exc:
+        return transcripts, [FailedFile(source, exc.stage, str(exc))]
+    except Exception as exc:  # a reader bug must not take the batch down
+        return transcripts, [FailedFile(source, "read", f"internal error: {type(exc).__name__}: {exc}")]
+    for doc in documents:
+        if isinstance(doc, IngestError):
+            failures.append(FailedFile(source, doc.stage, str(doc)))
+            continue
+        try:
+            transcripts.append(to_transcript(doc, scrubber))
+            if doc.partial:
+                failures.append(FailedFile(doc.source, "read", doc.partial))
+        except IngestError as exc:
+            failures.append(FailedFile(doc.source, exc.stage, str(exc)))
+        except Exception as exc:
+            failures.append(FailedFile(doc.source, "segment", f"internal error: {type(exc).__name__}: {exc}"))
+    return transcripts, failures
+
+
+def _build_cache(config: BuildConfig, scrubber):
+    if config.cache_dir is None:
+        return None
+    from .build_cache import BuildCache, build_salt
+
+    roster = hashlib.sha256(config.roster.read_bytes()).hexdigest() if config.roster else ""
+    return BuildCache(config.cache_dir, build_salt(scrubber.pseudonym(f"tractor build cache|{roster}")))
 
 
 def to_transcript(doc: Document, scrubber) -> Transcript:
@@ -189,7 +219,9 @@ def transcript_id(messages: list[Message]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def extract_and_verify(transcript: Transcript, verify: bool) -> list[Claim]:
+def extract_and_verify(transcript: Transcript, verify: bool, verdicts=None) -> list[Claim]:
+    """Claims per part; verified against the homework's references when ``verify`` is set.
+    ``verdicts`` (a :class:`~tractor.verify.VerdictCache`) lets one check serve every equal claim."""
     from . import homeworks
     from .extract import extract_claims
 
@@ -198,8 +230,16 @@ def extract_and_verify(transcript: Transcript, verify: bool) -> list[Claim]:
     if verify and homework is not None and claims:
         from .verify import verify_claims
 
-        claims = verify_claims(claims, homework)
+        claims = verify_claims(claims, homework, verdicts)
     return claims
+
+
+@functools.cache
+def _verdict_cache(cache_dir: Path | None):
+    """One verdict cache per process: in memory, and on disk beside the build cache when set."""
+    from .verify import VerdictCache
+
+    return VerdictCache(Path(cache_dir) / "verdicts.json" if cache_dir else None)
 
 
 def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:

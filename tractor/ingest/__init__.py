@@ -37,6 +37,11 @@ def load_file(path: Path, source: str) -> list[Document | IngestError]:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror}", stage="read") from exc
+    return load_bytes(data, source, path.suffix)
+
+
+def load_bytes(data: bytes, source: str, suffix: str) -> list[Document | IngestError]:
+    """:func:`load_file` for bytes already read; ``suffix`` only breaks ties the content leaves."""
     if not data:
         raise IngestError("empty file", stage="read")
     kind = sniff(data)
@@ -48,13 +53,13 @@ def load_file(path: Path, source: str) -> list[Document | IngestError]:
         from .html import read_chat_page
 
         return list(read_chat_page(data, source))
-    if kind == "json" and (docs := _load_json(data, source, strict=path.suffix.lower() == ".json")):
+    if kind == "json" and (docs := _load_json(data, source, strict=suffix.lower() == ".json")):
         return docs
-    if path.suffix.lower() == ".pdf":
+    if suffix.lower() == ".pdf":
         raise IngestError("not a PDF: no %PDF- signature (damaged or mislabelled file)", stage="read")
     from .text import read_text
 
-    fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
+    fmt = "markdown" if suffix.lower() in (".md", ".markdown") else "text"
     return [read_text(data, source, fmt)]
 
 

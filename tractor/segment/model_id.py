@@ -1,0 +1,283 @@
+"""Which model a transcript used, and the evidence for that answer.
+
+Every answer names its evidence, because a wrong model name silently corrupts every statistic
+grouped by model. Sources are tried strongest first and the first that decides wins:
+
+1. metadata the format recorded (per-turn model slugs of an export, a saved page's model picker
+   or its title "... - Grok");
+2. the student's own statement in the summary, annotations or their turns ("I used ChatGPT's
+   5.1 Thinking Model"), found with spaCy ``Matcher`` cues so that a pasted course announcement
+   that merely lists models ("submissions using ChatGPT 5") is not read as one;
+3. speaker labels ("ChatGPT:" at the start of a line);
+4. interface artefacts ("Thought for 12s", ChatGPT's "2:file1†L29" citations); an artefact that
+   several interfaces print only counts when a unique one narrows it down;
+5. the assistant identifying itself ("I'm Claude", "I am ... developed by OpenAI").
+
+Names mentioned inside the model's answers ("models like Llama 2/3 use GQA") are never
+evidence. Aliases and artefacts live in ``data/models.toml``; this module knows no model by name.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from tractor.errors import TractorError
+from tractor.paths import REPO_ROOT, data_dir
+from tractor.records import ASSISTANT, USER, Annotation, Document, Message
+
+UNKNOWN = "unknown"
+# A mention must not stop short of a version ("gpt-5" inside "gpt-5.1"), but a date suffix of
+# an API slug ("claude-sonnet-4-5-20250929") may follow.
+_AFTER_MENTION = r"(?![\w]|\.\d|-\d{1,2}(?!\d))"
+_LABEL_LINE = re.compile(r"^[ \t>#*_]*([^:\n*_]{2,40}?)[*_ \t]*:", re.MULTILINE)
+_HTML_TAG = re.compile(r"<[^>]+>")
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
+_SELF_INTRO = re.compile(r"\bI(?:\s+am|['’]m)\s+(?:an?\s+|the\s+)?$")
+_MADE_BY = re.compile(
+    r"\bI(?:\s+am|['’]m)\b[^.\n]{0,80}?\b(?:developed|made|created|trained|built)\s+by\s+([A-Z][\w ]{1,20})"
+)
+_QUOTE_LIMIT = 160
+# How far (characters) after its cue a statement may name the model.
+_CUE_REACH = 80
+# Statement cues: who did the choosing ("I", "we", "my model") and a verb of using or asking.
+_CUE_SUBJECTS = ["i", "we"]
+_CUE_FILLERS = ["have", "had", "'ve", "’ve", "was", "were", "am", "'m", "’m", "'d", "did", "also",
+                "then", "first", "initially", "mainly", "mostly", "primarily", "just", "only",
+                "decided", "chose", "to", "will", "be"]
+_CUE_VERBS = ["use", "used", "using", "test", "tested", "testing", "ask", "asked", "asking",
+              "prompt", "prompted", "prompting", "try", "tried", "trying", "chose", "choose",
+              "picked", "selected", "engaged", "interacted", "worked", "queried", "evaluated",
+              "gave", "fed", "went", "ran"]
+_MODEL_WORDS = ["model", "llm", "chatbot", "assistant", "ai"]
+
+
+@dataclass(frozen=True)
+class ModelAlias:
+    name: str
+    family: str
+    patterns: tuple[re.Pattern, ...]
+    makers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Artefact:
+    what: str
+    pattern: re.Pattern
+    families: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    alias: ModelAlias
+
+
+def models_file() -> Path:
+    """The course's own table when its data folder has one, else the bundled table."""
+    own = data_dir() / "models.toml"
+    return own if own.is_file() else REPO_ROOT / "data" / "models.toml"
+
+
+@cache
+def _load(path: Path) -> tuple[tuple[ModelAlias, ...], tuple[Artefact, ...]]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        aliases = tuple(
+            ModelAlias(
+                m["name"], m["family"],
+                tuple(re.compile(rf"(?<![\w]){p}{_AFTER_MENTION}", re.IGNORECASE) for p in m["patterns"]),
+                tuple(m.get("makers", ())),
+            )
+            for m in raw.get("model", ())
+        )
+        artefacts = tuple(
+            Artefact(a["what"], re.compile(a["pattern"], re.MULTILINE), frozenset(a["families"]))
+            for a in raw.get("artefact", ())
+        )
+    except (OSError, KeyError, TypeError, re.error, tomllib.TOMLDecodeError) as exc:
+        raise TractorError(f"model table {path}: {exc}") from exc
+    families = {a.family for a in aliases}
+    generic = {a.name for a in aliases if a.name == a.family}
+    if families - generic:
+        missing = sorted(families - generic)
+        raise TractorError(f"model table {path}: families without a generic entry: {missing}")
+    return aliases, artefacts
+
+
+def _aliases() -> tuple[ModelAlias, ...]:
+    return _load(models_file())[0]
+
+
+def _artefacts() -> tuple[Artefact, ...]:
+    return _load(models_file())[1]
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Model mentions in ``text``, in order; where mentions overlap the longest (then the
+    earlier table row, i.e. the more specific one) wins."""
+    aliases = _aliases()
+    found = [
+        (match.start(), match.end(), rank, alias)
+        for rank, alias in enumerate(aliases)
+        for pattern in alias.patterns
+        for match in pattern.finditer(text)
+    ]
+    found.sort(key=lambda m: (m[0] - m[1], m[2], m[0]))
+    chosen: list[Mention] = []
+    for start, end, _, alias in found:
+        if all(end <= c.start or start >= c.end for c in chosen):
+            chosen.append(Mention(start, end, alias))
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def canonical_name(text: str, whole: bool = False) -> str | None:
+    """The canonical name of the first model mentioned in ``text`` (with ``whole``: only when
+    the mention is all of the stripped text, as in a speaker label or a title segment)."""
+    text = text.strip()
+    mentions = find_mentions(text)
+    if not mentions or (whole and (mentions[0].start, mentions[0].end) != (0, len(text))):
+        return None
+    return mentions[0].alias.name
+
+
+def identify_model(doc: Document, messages: list[Message], summary: str,
+                   annotations: list[Annotation]) -> tuple[str, str]:
+    """``(canonical model, evidence)``; ``("unknown", why)`` when no source decides."""
+    notes: list[str] = []
+    for source in (
+        lambda: _from_metadata(doc),
+        lambda: _from_statements(doc, messages, summary, annotations),
+        lambda: _from_labels(doc.text),
+        lambda: _from_artefacts(_all_texts(doc, messages), notes),
+        lambda: _from_self_identification(doc, messages),
+    ):
+        found = source()
+        if found:
+            return found
+    why = "no export metadata, student statement, speaker label or unique interface artefact"
+    return UNKNOWN, "; ".join([f"no evidence: {why}", *notes])
+
+
+def _from_metadata(doc: Document) -> tuple[str, str] | None:
+    origin = "page" if doc.format == "html" else "export"
+    page_model = doc.metadata.get("model", "")
+    slugs = Counter(t.model for t in doc.turns or () if t.role == ASSISTANT and t.model)
+    for slug, _ in slugs.most_common():
+        name = canonical_name(slug)
+        if name:
+            field = "model" if slug == page_model else "model_slug"
+            return name, f"{origin} metadata: {field}={slug}"
+    if page_model and (name := canonical_name(page_model)):
+        return name, f"{origin} metadata: model={page_model}"
+    for segment in _TITLE_SEPARATOR.split(doc.title):
+        if name := canonical_name(segment, whole=True):
+            return name, f"{origin} metadata: title='{doc.title}'"
+    return None
+
+
+def _from_statements(doc: Document, messages: list[Message], summary: str,
+                     annotations: list[Annotation]) -> tuple[str, str] | None:
+    """The first sentence in which the student says which model they used."""
+    texts = [summary, *(a.text for a in annotations), *(m.content for m in messages if m.role == USER)]
+    if not messages and not summary and not annotations:
+        texts = [doc.text]  # nothing segmented: the raw post is all there is
+    nlp, matcher = _statement_matcher()
+    for parsed in nlp.pipe(t for t in texts if t.strip()):
+        for match_id, start, end in sorted(matcher(parsed), key=lambda m: m[1]):
+            cue = parsed[start:end]
+            if parsed.vocab.strings[match_id] == "USING" and not _said_by_me(cue):
+                continue
+            tail = parsed.text[cue.start_char:cue.sent.end_char]
+            mentions = find_mentions(tail)
+            if mentions and mentions[0].start - len(cue.text) <= _CUE_REACH:
+                return mentions[0].alias.name, f"student statement: '{_quote(tail[:mentions[0].end])}'"
+    return None
+
+
+@cache
+def _statement_matcher():
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    matcher = Matcher(nlp.vocab)
+    matcher.add("USED", [[{"LOWER": {"IN": _CUE_SUBJECTS}}, {"LOWER": {"IN": _CUE_FILLERS}, "OP": "*"},
+                          {"LOWER": {"IN": _CUE_VERBS}}]])
+    matcher.add("MY_MODEL", [[{"LOWER": "my"},
+                              {"LOWER": {"IN": ["chosen", "assigned", "selected"]}, "OP": "?"},
+                              {"LOWER": {"IN": _MODEL_WORDS}}]])
+    matcher.add("USING", [[{"LOWER": {"IN": ["using", "via"]}}]])
+    matcher.add("HEADER", [[{"LOWER": {"IN": ["model", "llm", "chatbot"]}},
+                            {"LOWER": "used", "OP": "?"}, {"ORTH": ":"}]])
+    return nlp, matcher
+
+
+def _said_by_me(cue) -> bool:
+    """A bare "using X" is a statement only in a sentence the student wrote in the first
+    person singular ("I solved HW9 using X"); course text says "we" and "you"."""
+    return any(t.text == "I" or t.lower_ in ("my", "me") for t in cue.sent if t.i < cue.start)
+
+
+def _from_labels(text: str) -> tuple[str, str] | None:
+    """The most frequent speaker label naming a model."""
+    labels = Counter()
+    names: dict[str, str] = {}
+    for match in _LABEL_LINE.finditer(text):
+        label = match.group(1).strip()
+        if name := names.get(label) or canonical_name(label, whole=True):
+            names[label] = name
+            labels[label] += 1
+    if not labels:
+        return None
+    label, count = labels.most_common(1)[0]
+    return names[label], f"speaker label: '{label}:' ({count} line{'s' * (count != 1)})"
+
+
+def _from_artefacts(texts: list[str], notes: list[str]) -> tuple[str, str] | None:
+    """The one family every artefact found agrees on; ambiguity goes into ``notes``."""
+    found: list[tuple[Artefact, str]] = []
+    for artefact in _artefacts():
+        match = next((m for t in texts if (m := artefact.pattern.search(t))), None)
+        if match:
+            found.append((artefact, _quote(_HTML_TAG.sub("", match.group(0)))))
+    if not found:
+        return None
+    common = frozenset.intersection(*(a.families for a, _ in found))
+    described = ", ".join(f"'{q}' ({a.what}: {'/'.join(sorted(a.families))})" for a, q in found)
+    if len(common) != 1:
+        notes.append(f"interface artefacts {described} do not single out one family")
+        return None
+    return next(iter(common)), f"interface artefact: {described}"
+
+
+def _from_self_identification(doc: Document, messages: list[Message]) -> tuple[str, str] | None:
+    texts = [m.content for m in messages if m.role == ASSISTANT]
+    texts += [t.content for t in doc.turns or () if t.role == ASSISTANT]
+    makers = {maker.lower(): a.name for a in _aliases() if a.name == a.family for maker in a.makers}
+    for text in texts:
+        for mention in find_mentions(text):
+            intro = _SELF_INTRO.search(text[max(0, mention.start - 12):mention.start])
+            if intro:
+                said = intro.group(0) + text[mention.start:mention.end]
+                return mention.alias.name, f"self-identification: '{_quote(said)}'"
+        for match in _MADE_BY.finditer(text):
+            maker = next((m for m in makers if re.match(rf"{re.escape(m)}\b", match.group(1), re.I)), None)
+            if maker:
+                return makers[maker], f"self-identification: '{_quote(match.group(0))}'"
+    return None
+
+
+def _all_texts(doc: Document, messages: list[Message]) -> list[str]:
+    return [doc.text, *(t.content for t in doc.turns or ()), *(m.content for m in messages)]
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE_LIMIT else text[:_QUOTE_LIMIT - 1] + "…"
