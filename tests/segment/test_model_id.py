@@ -95,6 +95,13 @@ def _assistant(text):
      "unknown", "no evidence: no export metadata, student statement, speaker label or unique interface "
                 "artefact; interface artefacts 'Thought for 8s' (thinking-time header: chatgpt/claude/grok) "
                 "do not single out one family"),
+    # a family-only source (page title) takes the version from a weaker source of the same family,
+    # never from another family
+    (Document("x.pdf", "pdf", title="ChatGPT - Deep learning HW9"), [_user("solve 1")],
+     "I used ChatGPT's 5.1 Thinking Model to do all the questions.", [], "chatgpt-5.1-thinking",
+     "export metadata: title='ChatGPT - Deep learning HW9'; version from student statement: 'I used ChatGPT's 5.1 Thinking'"),
+    (Document("x.pdf", "pdf", title="ChatGPT - Deep learning HW9"), [_user("solve 1")],
+     "I used Gemini 2.5 Pro for comparison.", [], "chatgpt", "export metadata: title='ChatGPT - Deep learning HW9'"),
     # self-identification by the assistant, and a mere mention that is not one
     (Document("x.txt", "text"), [_user("who are you?"), _assistant("I'm Claude, an AI assistant.")], "", [],
      "claude", "self-identification: 'I'm Claude'"),

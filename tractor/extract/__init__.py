@@ -2,16 +2,27 @@
 
 Entry points: :func:`extract_claims` (``Transcript`` + ``AnswerKey`` -> ``list[Claim]``),
 :func:`segment_parts` (the part/attempt/message spans it reads), :func:`format_claims_table`.
+Attempt n of a part is the n-th message that states an answer of the part's kind (a refusal
+that discusses 2(a) without an output vector is no attempt); ``segment_parts`` numbers every
+message that mentions the part, ``extract_claims`` renumbers over those with claims.
+One claim per part and attempt (big-O: one per resource); the final stated answer wins.
 
 Normalized formats (the contract with ``tractor.verify``)
 =========================================================
 
 Every :class:`~tractor.records.Claim` carries ``claim`` (raw text as written), ``normalized``
 (the parsed form below, or ``""`` when parsing failed) and ``detail``: ``"; "``-separated tags.
-Tags used: ``source=<boxed|answer-line|table|final|list|code|text>`` (where the claim came from),
+Tags used: ``source=<boxed|answer|display|inline|text>`` (where the claim came from; "answer"
+= an "Answer:" line, the math after "Final answer ...:", a table's answer cell),
 ``resource=time`` / ``resource=memory`` (big-O), ``pdf-math`` (the transcript came from a PDF:
-superscripts may be flattened and radicals lost, so a mismatch is not proof of an error),
-``unparsed: <reason>`` (normalized is ``""``), ``target=<lhs>`` (expression LHS as written).
+superscripts may be flattened and radicals lost, so a mismatch is not proof of an error: keep
+such claims unverified), ``unparsed: <reason>`` (normalized is ``""``), ``not-in-homework``
+(part the key lacks, e.g. ``6e``; ``in_homework`` is False and ``reference`` empty),
+``blanks=<n>`` / ``edits=<n>`` (code kinds).
+
+Helpers the verifier should apply to the key's reference so both sides share one form:
+``latex.to_normalized`` (expressions, the inside of ``O()``), ``latex.load_expression`` (read a
+normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feature_map``.
 
 ``expression``
     ``str()`` of a sympy expression for the claimed value (the right-hand side of the final
@@ -23,7 +34,9 @@ superscripts may be flattened and radicals lost, so a mismatch is not proof of a
     a norm ``\\|\\mu\\|`` become ``norm_mu`` (so ``\\mu^T\\mu`` -> ``norm_mu**2``).
     ``\\mathbb{E}``/``\\operatorname{Var}`` on the left are stripped with the LHS.
     Examples: 1c ``sqrt(d)``; 1a ``d*mu**2`` or ``norm_mu**2``; 6b.i ``(qk + 1)**2``.
-    Read it back with :func:`tractor.extract.expressions.load_expression` (every name becomes a
+    Matrix algebra (a transpose left after dot products, e.g. ``\\phi(Q_i)^T S``) is not
+    parsed as scalar algebra: ``normalized`` is ``""`` with an ``unparsed:`` reason.
+    Read it back with :func:`tractor.extract.latex.load_expression` (every name becomes a
     Symbol, so ``N``, ``E``, ``Q`` are never sympy built-ins).
 
 ``vector``
@@ -52,7 +65,8 @@ superscripts may be flattened and radicals lost, so a mismatch is not proof of a
 
 ``big_o``
     One claim per resource. ``normalized`` is a sympy-parsable sum of the terms inside ``O(...)``
-    with ``O`` removed (``b*d**2 + b*d*n``), read back with ``load_expression``; ``detail``
+    with ``O`` removed, not expanded (``b*d**2 + b*d*n``, ``N**2*(D + M)``), read back with
+    ``load_expression``; ``detail``
     carries ``resource=time`` or ``resource=memory`` when the text says which
     (memory, space, memory access, IO, storage -> memory).
 
@@ -81,3 +95,8 @@ superscripts may be flattened and radicals lost, so a mismatch is not proof of a
 
 Unparseable claims keep ``claim`` and have ``normalized == ""`` and ``unparsed: <reason>``.
 """
+
+from .parts import PartSpan, segment_parts
+from .pipeline import extract_claims, format_claims_table
+
+__all__ = ["PartSpan", "extract_claims", "format_claims_table", "segment_parts"]

@@ -150,18 +150,32 @@ def identify_model(doc: Document, messages: list[Message], summary: str,
                    annotations: list[Annotation]) -> tuple[str, str]:
     """``(canonical model, evidence)``; ``("unknown", why)`` when no source decides."""
     notes: list[str] = []
-    for source in (
+    sources = (
         lambda: _from_metadata(doc),
         lambda: _from_statements(doc, messages, summary, annotations),
         lambda: _from_labels(doc.text),
         lambda: _from_artefacts(_all_texts(doc, messages), notes),
         lambda: _from_self_identification(doc, messages),
-    ):
-        found = source()
-        if found:
-            return found
+    )
+    found = next(filter(None, (source() for source in sources)), None)
+    if found:
+        return _refined(found, sources)
     why = "no export metadata, student statement, speaker label or unique interface artefact"
     return UNKNOWN, "; ".join([f"no evidence: {why}", *notes])
+
+
+def _refined(found: tuple[str, str], sources) -> tuple[str, str]:
+    """A source that names only the family (a page title "ChatGPT - ...") is made precise by a
+    weaker source naming a version of that same family ("I used ChatGPT's 5.1 Thinking")."""
+    families = {a.name: a.family for a in _aliases()}
+    name, evidence = found
+    if families.get(name) != name:
+        return found
+    for source in sources:
+        other = source()
+        if other and other[0] != name and families.get(other[0]) == name:
+            return other[0], f"{evidence}; version from {other[1]}"
+    return found
 
 
 def _from_metadata(doc: Document) -> tuple[str, str] | None:

@@ -1,0 +1,86 @@
+"""Part segmentation and attempts, on the sample posts and on variants in other notations."""
+
+import pytest
+
+from tractor.extract import segment_parts
+from tractor.homeworks import get
+from tractor.records import Message, Transcript
+
+from tests.extract._samples import sample
+
+KEY = get("hw09").key
+
+
+def _parts(transcript):
+    return {(s.part, s.attempt, s.message_index) for s in segment_parts(transcript, KEY)}
+
+
+def _chat(*turns, fmt="txt"):
+    roles = ("user", "assistant")
+    return Transcript("t", "t.txt", fmt, [Message(roles[i % 2], t) for i, t in enumerate(turns)])
+
+
+# (sample, part, attempt, message index): headings, bold labels, alias rows "| A |", "Answer (1a):",
+# "6(b)(iii)" in a summary table, prelude answering the user's "for g)", invented 6e
+@pytest.mark.parametrize("stem, part, attempt, message", [
+    ("000_c66c20e44076dd47", "1c", 1, 1),
+    ("000_c66c20e44076dd47", "2a", 1, 3),
+    ("000_c66c20e44076dd47", "3b", 1, 5),
+    ("000_c66c20e44076dd47", "4a", 1, 7),
+    ("000_c66c20e44076dd47", "4e", 1, 7),
+    ("000_c66c20e44076dd47", "4g", 2, 9),
+    ("000_c66c20e44076dd47", "6b.i", 1, 11),
+    ("000_c66c20e44076dd47", "6b.ii", 2, 13),
+    ("001_c77c6757d0383bc8", "1a", 1, 5),
+    ("001_c77c6757d0383bc8", "4g", 1, 13),
+    ("001_c77c6757d0383bc8", "6e", 1, 15),
+    ("001_c77c6757d0383bc8", "6e", 2, 17),
+    ("002_dae959164a571601", "4d", 1, 0),
+    ("002_dae959164a571601", "6b.iii", 1, 2),
+    ("002_dae959164a571601", "6b.ii", 3, 8),
+    ("002_dae959164a571601", "6c", 2, 14),
+])
+def test_sample_spans(stem, part, attempt, message):
+    assert (part, attempt, message) in _parts(sample(stem))
+
+
+# restated problem text before a "Solution" heading is not an answer; blanks (a)-(h) of 3a are
+# not parts 3b-3h; a heading "(b)" over (i)-(iii) is not a part of its own
+@pytest.mark.parametrize("stem, absent", [
+    ("000_c66c20e44076dd47", {"6b", "3c", "3h"}),
+    ("001_c77c6757d0383bc8", {"3c", "3h", "6b"}),
+    ("002_dae959164a571601", {"6b", "6i", "6j"}),
+])
+def test_sample_non_parts(stem, absent):
+    assert not absent & {p for p, _, _ in _parts(sample(stem))}
+
+
+def test_invented_part_is_kept_and_marked():
+    spans = [s for s in segment_parts(sample("001_c77c6757d0383bc8"), KEY) if s.part == "6e"]
+    assert spans and not any(s.in_homework for s in spans)
+
+
+# the same answers in other notations: (turns, expected (part, attempt, message index) set)
+@pytest.mark.parametrize("turns, expected", [
+    (("now solve 2", "## Problem 2\n\n**(a)** output is $[1,4,3]$\n\n**(b)** gradients vanish"),
+     {("2a", 1, 1), ("2b", 1, 1)}),
+    (("do question 6", "6b ii\n$\\phi(x) = [1, x]$\n\n6b iii\nsomething"), {("6b.ii", 1, 1), ("6b.iii", 1, 1)}),
+    (("go on", "Question 3 (b)\nchange W_o\n\n#### 1(a) Define E\n$d\\mu^2$"), {("3b", 1, 1), ("1a", 1, 1)}),
+    (("solve 1", "**(c) Scaling factor**\n\n$s=\\sqrt{d}$"), {("1c", 1, 1)}),
+    (("solve 4", "4(a)–(e): choices\n\n| part | answer |\n|---|---|\n| (d) | `x` |\n| (e) | `y` |"),
+     {("4d", 1, 1), ("4e", 1, 1)}),
+    (("solve 1", "(c) $s = d$", "for (c), are you sure?", "Sorry: $s=\\sqrt{d}$"), {("1c", 1, 1), ("1c", 2, 3)}),
+    (("you may proceed to the next question", "(a) x"), set()),
+])
+def test_variant_notations(turns, expected):
+    assert _parts(_chat(*turns)) == expected
+
+
+def test_next_question_skips_the_coding_question():
+    chat = _chat("solve 4", "(g) $O(d^2)$", "next question please", "(a) sim must be positive")
+    assert ("6a", 1, 3) in _parts(chat)
+
+
+def test_question_inferred_from_letters_when_the_post_starts_mid_conversation():
+    chat = Transcript("t", "t.txt", "txt", [Message("assistant", "Part\tAnswer\n(f)\t$O(bd^2)$\n(g)\t$O(d^2)$")])
+    assert _parts(chat) == {("4f", 1, 0), ("4g", 1, 0)}

@@ -1,0 +1,196 @@
+"""Where answers sit in a span of text, and how much each place counts.
+
+Every extractor reads the same candidates: math segments (``$$..$$``, ``$..$``, ``\\[..\\]``,
+``\\(..\\)``, ``<math>``, LaTeX pasted into a code fence, ``\\boxed{..}``) and lines, each with a
+rank. "Within one attempt the final stated answer wins": the pick is the candidate with the
+highest rank, the last one among equals. Ranks: boxed > answer (an "Answer:" line, the line
+after "Final answer ...:", a table row's answer cell) > display > inline > plain text.
+In a table row only the first cell after the label counts (later cells are explanations).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BOXED, ANSWER, DISPLAY, INLINE, TEXT = 4, 3, 2, 1, 0
+RANK_NAMES = {BOXED: "boxed", ANSWER: "answer", DISPLAY: "display", INLINE: "inline", TEXT: "text"}
+
+_FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.S)
+_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\$([^$\n]+?)\$|\\\((.+?)\\\)|<math>(.+?)</math>", re.S)
+_ANSWER_LINE = re.compile(r"(?i)^[\s\-*#>]*(?:\*\*)?(?:final\s+)?answer\b|^[\s\-*]*(?:\*\*)?(?:time|space|memory)\s*:")
+_ANSWER_INTRO = re.compile(r"(?i)(?:answer|write|result|summary)[^.\n]*:\s*[*_]*\s*$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # the math (LaTeX) or line text
+    rank: int
+    pos: int  # offset in the span, for "last one wins"
+    line: str  # the line (or table cell) it sits in, for context words
+    value: str = ""  # what an extractor read from it (a parsed value, a canonical form)
+
+
+def best(cands):
+    """Highest rank, then last: the final stated answer."""
+    return max(cands, key=lambda c: (c.rank, c.pos), default=None)
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _is_table_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") or "\t" in s
+
+
+def _answer_cell(line: str) -> tuple[int, int] | None:
+    """Offsets (within the line) of a table row's answer cell: the first cell after the label."""
+    seps = [m.start() for m in re.finditer(r"\||\t", line)]
+    if line.strip().startswith("|"):
+        seps = seps[1:]
+    if not seps:
+        return None
+    nxt = seps[1] if len(seps) > 1 else len(line)
+    return seps[0] + 1, nxt
+
+
+def line_rank(text: str, pos: int) -> tuple[int, str] | None:
+    """Rank of the line holding ``pos`` and its counted text; None when ``pos`` is in a table
+    row's explanation cells."""
+    start, end = _line_bounds(text, pos)
+    line = text[start:end]
+    if _is_table_row(line):
+        cell = _answer_cell(line)
+        if cell and not cell[0] <= pos - start < cell[1] + 1:
+            return None
+        return ANSWER, line[cell[0]:cell[1]] if cell else line
+    if _ANSWER_LINE.search(line):
+        return ANSWER, line
+    prev = text[:start].rstrip("\n")
+    prev_line = prev[prev.rfind("\n") + 1:]
+    starts_with_math = re.match(r"\s*(?:\$|\\\[|`|\\boxed)", line)
+    if starts_with_math and (_ANSWER_INTRO.search(prev_line) or (not prev_line.strip() and _ANSWER_INTRO.search(
+            prev.rstrip()[prev.rstrip().rfind("\n") + 1:]))):
+        return ANSWER, line
+    return INLINE, line
+
+
+def fences(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m[1]) for m in _FENCE.finditer(text)]
+
+
+def _looks_latex(code: str) -> bool:
+    return bool(re.search(r"\\(?:frac|boxed|begin|sum|phi|text|mathbb|sqrt|alpha|mu|quad)", code)) and \
+        not re.search(r"^\s*(?:def |class |import |self\.)", code, re.M)
+
+
+def math_candidates(text: str) -> list[Candidate]:
+    """Math segments of ``text`` with their ranks; boxed contents are extra candidates."""
+    out: list[Candidate] = []
+    code_spans = fences(text)
+    for start, end, body in code_spans:
+        if _looks_latex(body):
+            out.append(Candidate(body, DISPLAY, start, body))
+    for m in _MATH.finditer(text):
+        if any(s <= m.start() < e for s, e, _ in code_spans):
+            continue
+        latex = next(g for g in m.groups() if g is not None)
+        ranked = line_rank(text, m.start())
+        if ranked is None:
+            continue
+        rank, line = ranked
+        display = m[1] is not None or m[2] is not None or text[_line_bounds(text, m.start())[0]:m.start()].strip() == ""
+        if rank == INLINE and display:
+            rank = DISPLAY
+        out.append(Candidate(latex, rank, m.start(), line))
+    for cand in list(out):
+        for inner in boxed_contents(cand.text):
+            out.append(Candidate(inner, BOXED, cand.pos, cand.line))
+    return out
+
+
+def boxed_contents(latex: str) -> list[str]:
+    """The argument of every ``\\boxed{...}`` (balanced braces)."""
+    out = []
+    for m in re.finditer(r"\\boxed\s*\{", latex):
+        depth, i = 1, m.end()
+        while i < len(latex) and depth:
+            depth += {"{": 1, "}": -1}.get(latex[i], 0)
+            i += 1
+        out.append(latex[m.end():i - 1] if depth == 0 else latex[m.end():])
+    return out
+
+
+def plain_lines(text: str) -> list[Candidate]:
+    """Lines outside code fences and math, for Unicode (PDF) math and prose answers."""
+    code_spans = fences(text)
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        if any(s <= m.start() < e for s, e, _ in code_spans):
+            continue
+        ranked = line_rank(text, m.start())
+        if ranked:
+            rank, line = ranked
+            out.append(Candidate(line, rank if rank == ANSWER else TEXT, m.start(), line))
+    return out
+
+
+def plain_equations(text: str) -> list[Candidate]:
+    """Equations in prose lines (PDF text has no ``$``): one candidate per :func:`math_runs` run."""
+    return [Candidate(run, c.rank, c.pos + i / 100, c.line)
+            for c in plain_lines(text) for i, run in enumerate(math_runs(c.text))]
+
+
+_LABEL_TOKEN = re.compile(r"^\d{0,2}\(?[a-j]\)(?:\([ivx]+\))*$")
+_MATH_WORDS = {"Var", "Cov", "sim", "exp", "log", "max", "min", "softmax", "sqrt", "vec", "Time", "Space"}
+
+
+def _is_word(token: str) -> bool:
+    bare = token.strip(".,;:!?")
+    return bare.isalpha() and len(bare) >= 2 and bare not in _MATH_WORDS and bare.isascii()
+
+
+def math_runs(line: str) -> list[str]:
+    """Equations inside a line of prose with Unicode math ("So s = √d, which ..." -> "s = √d"):
+    around each "=", the longest runs of tokens that are not English words."""
+    out = []
+    for m in re.finditer(r"\s=\s|(?<=\S)=(?=\S)", line):
+        lhs: list[str] = []
+        for tok in reversed(line[:m.start()].split()):
+            if _is_word(tok) or _LABEL_TOKEN.match(tok) or tok.endswith(":"):
+                break
+            lhs.insert(0, tok)
+        rhs: list[str] = []
+        for tok in line[m.end():].split():
+            if _is_word(tok):
+                break
+            rhs.append(tok)
+        if lhs and rhs:
+            out.append(" ".join(lhs) + " = " + " ".join(rhs).rstrip(",;."))
+    return out
+
+
+def pdf_superscripts(text: str) -> str:
+    """Undo a PDF's flattened superscripts where the reading is unambiguous enough for a claim
+    that stays marked ``pdf-math``: ``N2D`` -> ``N^2D``, ``(qTk + 1)2`` -> ``(q^Tk + 1)^2``."""
+    text = re.sub(r"(?<=[a-z])T(?=[a-z])", "^T ", text)
+    return re.sub(r"(?<=[A-Za-z)])(\d)(?![\d.,])", r"^\1", text)
+
+
+def balanced(text: str, open_at: int) -> str | None:
+    """The text from the bracket at ``open_at`` to its match, inclusive."""
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    stack = []
+    for i in range(open_at, len(text)):
+        ch = text[i]
+        if ch in pairs:
+            stack.append(pairs[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
+                return text[open_at:i + 1]
+    return None

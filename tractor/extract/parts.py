@@ -1,0 +1,258 @@
+"""Part segmentation: which homework part each stretch of an assistant message answers.
+
+A part starts at a line that begins with a label (a heading, a bold label, a plain or bulleted
+line, a table row whose first cell is a label or a letter alias such as "A" for "(a) What is A?"),
+or at a line that names a qualified part and ends with ":" or "?" ("Final answer for 6(b)(ii):").
+Bare letters take their question from the conversation: a "Problem 6" heading, a question title
+from the key, the user's "now solve 2" / "next question", the previous answer, and as a last
+resort the key question whose parts cover the letters written. Text before the first label goes
+to the parts the user asked about ("for g) just to confirm..."). Labels before a "Solution"
+heading are the problem restated, not answered. Inside a code-blanks part, bare "(b)" rows are
+blanks, not parts. Every later message answering a part is a new attempt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..homeworks import AnswerKey
+from ..records import ASSISTANT, USER, Transcript
+from .labels import ROMANS, Label, find_labels, part_id, read_label
+
+_SOLUTION_HEADING = re.compile(r"(?im)^[\s#*_>]*(?:solutions?|answers?)[\s*_:.]*$")
+_QUESTION_REF = re.compile(r"(?i)(?<!skip )(?<!skipping )(?<!skip over )(?<!except )"
+                           r"\b(?:question|problem|q|solve|do)\s*#?\s*(\d{1,2})\b")
+_NEXT_QUESTION = re.compile(r"(?i)\bnext\s+(?:question|problem)\b|\bmove\s+on\b|\bproceed\b")
+_USER_PART = re.compile(r"(?i:\bpart)\s*\(?([a-j])\)?(?:\s*\(?((?:iii|ii|iv|i))\)?)?(?![a-z])"
+                        r"|(?<![\w(])\(([a-j])\)(?:\s*\(((?:iii|ii|iv|i))\))?"
+                        r"|(?<!\S)([a-j])((?:iii|ii|iv|i))?\)")
+_MAX_TARGETS = 3  # a user message naming more parts is quoting the problem, not asking about parts
+_ALIAS = re.compile(r"\(([a-j])\)\s*(?:What|Which)\s+is\s+([A-Z])\b")
+_HEADING_QUESTION = re.compile(r"(?i)\b(?:question|problem)\s*(\d{1,2})\b")
+_LEAD = re.compile(r"^[\s>#*_\-•+]+")
+
+
+@dataclass(frozen=True)
+class PartSpan:
+    """A stretch ``[start, end)`` of message ``message_index`` answering ``part``."""
+
+    part: str
+    in_homework: bool
+    attempt: int
+    message_index: int
+    start: int
+    end: int
+    text: str
+    label: str  # the label as written; "" when the part came from the user's question
+    table_row: bool = False
+
+
+@dataclass
+class _Context:
+    question: int | None = None
+    letter: str = ""
+    part: str = ""
+    targets: list[str] = field(default_factory=list)
+
+
+def segment_parts(transcript: Transcript, key: AnswerKey | None) -> list[PartSpan]:
+    """Spans of every assistant message, with part ids and attempt numbers (1 = first answer)."""
+    aliases = {upper: lower for m in transcript.messages for lower, upper in _ALIAS.findall(m.content)}
+    ctx, spans = _Context(), []
+    for index, message in enumerate(transcript.messages):
+        if message.role == USER:
+            _read_user(message.content, ctx, key)
+        elif message.role == ASSISTANT:
+            spans.extend(_segment_message(message.content, index, ctx, key, aliases))
+    return number_attempts(spans)
+
+
+def number_attempts(spans: list[PartSpan]) -> list[PartSpan]:
+    """Attempt n of a part = the n-th message (in order) with a span on that part."""
+    seen: dict[str, list[int]] = {}
+    out = []
+    for span in sorted(spans, key=lambda s: (s.message_index, s.start)):
+        messages = seen.setdefault(span.part, [])
+        if span.message_index not in messages:
+            messages.append(span.message_index)
+        out.append(_replace(span, attempt=messages.index(span.message_index) + 1))
+    return out
+
+
+def _replace(span: PartSpan, **changes) -> PartSpan:
+    return PartSpan(**{**span.__dict__, **changes})
+
+
+def _read_user(text: str, ctx: _Context, key: AnswerKey | None) -> None:
+    """The question and parts the user asks about next."""
+    refs = [int(n) for n in _QUESTION_REF.findall(text)]
+    qualified = find_labels(text)
+    if qualified:
+        ctx.question = qualified[-1].question
+    elif refs:
+        ctx.question = refs[-1]
+    elif _NEXT_QUESTION.search(text) and key and ctx.question is not None:
+        later = [q.number for q in key.questions if q.number > ctx.question and not q.coding]
+        ctx.question = min(later, default=ctx.question)
+    targets = [part_id(lab.question, lab.letter, lab.roman) for lab in qualified]
+    if ctx.question is not None:
+        for m in _USER_PART.finditer(text):
+            letter, roman = (m[1], m[2]) if m[1] else (m[3], m[4]) if m[3] else (m[5], m[6])
+            targets.append(part_id(ctx.question, letter.lower(), (roman or "").lower()))
+    ctx.targets = list(dict.fromkeys(targets))
+
+
+def _segment_message(text: str, index: int, ctx: _Context, key: AnswerKey | None,
+                     aliases: dict[str, str]) -> list[PartSpan]:
+    solution = _SOLUTION_HEADING.search(text)
+    answer_from = solution.end() if solution and text.count("\n", 0, solution.start()) > 2 else 0
+    ctx.letter = ""
+    starts: list[tuple[int, int, str, str, bool]] = []  # start, end (-1: to next), part, label, row
+    pending: list[tuple[int, int, Label, str, bool]] = []
+    in_fence = False
+    for m in re.finditer(r"[^\n]*\n?", text):
+        line, pos = m[0].rstrip("\n"), m.start()
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence or not line.strip():
+            continue
+        _note_question(line, ctx, key)
+        found = _line_label(line, aliases, ctx, key)
+        if found is None or pos < answer_from:
+            continue
+        label, raw, row = found
+        if label.is_range:
+            ctx.question = label.question or ctx.question
+            continue
+        end = m.end() if row else -1
+        question = label.question or ctx.question
+        if question is None:
+            pending.append((pos, end, label, raw, row))
+            continue
+        pid = _resolve(label, question, ctx, key)
+        starts.append((pos, end, pid, raw, row))
+    if pending:
+        question = _infer_question({lab.letter for _, _, lab, _, _ in pending}, text, key)
+        if question is not None:
+            ctx.question = question
+            starts += [(p, e, _resolve(lab, question, ctx, key), raw, row) for p, e, lab, raw, row in pending]
+            starts.sort()
+    return _spans(text, index, starts, ctx, key)
+
+
+def _spans(text, index, starts, ctx, key) -> list[PartSpan]:
+    spans = []
+    first = starts[0][0] if starts else len(text)
+    if text[:first].strip() and len(ctx.targets) <= _MAX_TARGETS:
+        for target in ctx.targets:
+            if not _is_parent(target, key):
+                spans.append(PartSpan(target, _in_key(target, key), 0, index, 0, first, text[:first], ""))
+    for i, (pos, end, pid, raw, row) in enumerate(starts):
+        stop = end if end >= 0 else (starts[i + 1][0] if i + 1 < len(starts) else len(text))
+        if not _is_parent(pid, key):
+            spans.append(PartSpan(pid, _in_key(pid, key), 0, index, pos, stop, text[pos:stop], raw, row))
+    if spans:
+        ctx.part = spans[-1].part
+    return spans
+
+
+def _line_label(line: str, aliases: dict[str, str], ctx: _Context,
+                key: AnswerKey | None) -> tuple[Label, str, bool] | None:
+    """The part label that starts this line, if the line starts a part."""
+    stripped = line.strip()
+    if stripped.startswith("|") or "\t" in stripped:
+        cells = [c for c in re.split(r"\||\t", stripped) if c.strip()]
+        if not cells or set(stripped) <= set("|-: \t"):
+            return None
+        first = re.sub(r"</?code>|[`*]", "", cells[0]).strip()
+        if first in aliases:
+            return Label(None, aliases[first], "", False, False, len(first)), first, True
+        label = read_label(first)
+        if label and label.end >= len(first) and not _is_blank_row(label, ctx, key):
+            return label, first, True
+        return None
+    body = _LEAD.sub("", line)
+    label = read_label(body)
+    heading = stripped.startswith("#") or stripped.startswith("**")
+    if label and not (label.question is None and not label.letter and not label.roman):
+        if label.letter and not label.qualified and not heading and _is_blank_row(label, ctx, key):
+            return None
+        return label, body[:label.end].strip(), False
+    if re.search(r"[:?]\s*[*_]*\s*$", stripped):
+        labels = {(lab.question, lab.letter, lab.roman) for lab in find_labels(stripped)}
+        if len(labels) == 1:
+            q, letter, roman = labels.pop()
+            return Label(q, letter, roman, False, False, 0), part_id(q, letter, roman), False
+    return None
+
+
+def _is_blank_row(label: Label, ctx: _Context, key: AnswerKey | None) -> bool:
+    """Inside a code-blanks part, an unqualified "(b)" names a blank, not part b."""
+    part = key.part(ctx.part) if key and ctx.part else None
+    return bool(part and part.kind == "code_blanks" and not label.keyword and label.question is None)
+
+
+def _resolve(label: Label, question: int, ctx: _Context, key: AnswerKey | None) -> str:
+    letter, roman = label.letter, label.roman
+    if (letter in ROMANS and not roman and label.question is None and ctx.letter
+            and _has_children(part_id(question, ctx.letter), key)):
+        letter, roman = ctx.letter, letter  # "(i)" under "(b)" is 6b.i, not part i
+    if roman and not letter:
+        letter = ctx.letter
+    ctx.question, ctx.letter = question, letter
+    pid = part_id(question, letter, roman) if letter else str(question)
+    ctx.part = pid
+    return pid
+
+
+def _note_question(line: str, ctx: _Context, key: AnswerKey | None) -> None:
+    """A "Problem 6" heading or a question's title sets the question of bare letters."""
+    stripped = line.strip()
+    if stripped.startswith("#") or len(stripped) < 90:
+        if (m := _HEADING_QUESTION.search(stripped)) and (stripped.startswith("#") or m.start() < 30):
+            ctx.question = int(m[1])
+            return
+        if key:
+            plain = _words(stripped)
+            for q in key.questions:
+                if q.title and _words(q.title) and _words(q.title) in plain:
+                    ctx.question = q.number
+                    return
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("-", "")))
+
+
+def _infer_question(letters: set[str], text: str, key: AnswerKey | None) -> int | None:
+    """The key question whose parts cover ``letters``: the only one, or the one whose phrasings
+    the text quotes most; None when that does not single one out."""
+    if key is None:
+        return None
+    lower = text.lower()
+    covering = []
+    for q in key.questions:
+        have = {p.id[len(str(q.number))] for p in key.parts if p.question == q.number}
+        if letters <= have:
+            covering.append((sum(ph.lower() in lower for ph in q.phrasings), q.number))
+    if len(covering) == 1:
+        return covering[0][1]
+    covering.sort(reverse=True)
+    if covering and covering[0][0] > 0 and (len(covering) == 1 or covering[0][0] > covering[1][0]):
+        return covering[0][1]
+    return None
+
+
+def _in_key(pid: str, key: AnswerKey | None) -> bool:
+    return bool(key and key.part(pid))
+
+
+def _has_children(pid: str, key: AnswerKey | None) -> bool:
+    return bool(key and any(p.id.startswith(pid + ".") for p in key.parts))
+
+
+def _is_parent(pid: str, key: AnswerKey | None) -> bool:
+    """"6b" when the key has 6b.i..: a heading over subparts, not an answer; a bare "6" likewise."""
+    return _has_children(pid, key) or pid.isdigit()

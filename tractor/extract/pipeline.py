@@ -1,0 +1,104 @@
+"""From segmented spans to claims, one kind-specific extractor per part kind."""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from ..homeworks import AnswerKey
+from ..records import Claim, Transcript
+from . import big_o, choices, code, expressions, feature_maps, vectors
+from .parts import PartSpan, segment_parts
+
+EXTRACTORS = {
+    "expression": expressions.extract,
+    "vector": vectors.extract,
+    "choice": choices.extract,
+    "code_blanks": code.extract_blanks,
+    "code_patch": code.extract_patch,
+    "big_o": big_o.extract,
+    "feature_map": feature_maps.extract,
+}
+_MATH_KINDS = {"expression", "vector", "big_o", "feature_map"}
+_PDF_AWARE = {"expression", "big_o"}  # extractors that restore flattened superscripts
+_FREE_TEXT_CHARS = 4000
+
+
+def _free_text(text: str) -> list[tuple[str, str, list[str]]]:
+    collapsed = re.sub(r"\s+", " ", text).strip()[:_FREE_TEXT_CHARS]
+    return [(collapsed, collapsed, [])] if collapsed else []
+
+
+def _guess_kind(text: str) -> str:
+    """Kind of a part the key lacks (an invented "6e"), from what its text states."""
+    if big_o.candidates(text):
+        return "big_o"
+    if feature_maps.candidates(text):
+        return "feature_map"
+    if expressions.candidates(text, None):
+        return "expression"
+    return "free_text"
+
+
+def extract_claims(transcript: Transcript, key: AnswerKey | None) -> list[Claim]:
+    """Every claim of every attempt; attempts count only messages that state an answer of the
+    part's kind (a refusal that discusses 2(a) without an output vector is not attempt 1)."""
+    spans = segment_parts(transcript, key)
+    claims: list[Claim] = []
+    attempts: dict[str, int] = {}
+    ordered = sorted(spans, key=lambda s: (s.message_index, s.part, s.start))
+    for (index, part_id), group in groupby(ordered, key=lambda s: (s.message_index, s.part)):
+        group = list(group)
+        found = _claims_for(group, transcript, key)
+        if not found:
+            continue
+        attempts[part_id] = attempts.get(part_id, 0) + 1
+        for claim in found:
+            claim.attempt = attempts[part_id]
+        claims.extend(found)
+    return sorted(claims, key=lambda c: (c.message_index, c.part, c.attempt))
+
+
+def _claims_for(group: list[PartSpan], transcript: Transcript, key: AnswerKey | None) -> list[Claim]:
+    first = group[0]
+    text = "\n\n".join(s.text for s in sorted(group, key=lambda s: s.start))
+    part = key.part(first.part) if key else None
+    kind = part.kind if part else _guess_kind(text)
+    pdf = transcript.format == "pdf"
+    if kind == "free_text":
+        found = _free_text(text)
+    elif kind in _PDF_AWARE:
+        found = EXTRACTORS[kind](text, part, pdf)
+    else:
+        found = EXTRACTORS[kind](text, part)
+    out = []
+    for raw, normalized, tags in found:
+        if pdf and kind in _MATH_KINDS:
+            tags = tags + ["pdf-math"]
+        if not first.in_homework:
+            tags = tags + ["not-in-homework"]
+        out.append(Claim(
+            transcript_id=transcript.transcript_id, part=first.part, in_homework=first.in_homework,
+            attempt=0, message_index=first.message_index, kind=kind, claim=raw, normalized=normalized,
+            detail="; ".join(tags), reference=part.reference if part else "",
+        ))
+    return out
+
+
+def format_claims_table(claims: list[Claim]) -> str:
+    """A plain-text table of one transcript's parts, attempts and claims (``tractor claims``)."""
+    header = ("part", "in_hw", "att", "msg", "kind", "claim", "normalized", "verdict", "detail")
+    rows = [header] + [
+        (c.part, "yes" if c.in_homework else "NO", str(c.attempt), str(c.message_index), c.kind,
+         _cell(c.claim, 48), _cell(c.normalized, 40), c.verdict, _cell(c.detail, 40))
+        for c in claims
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _cell(text: str, width: int) -> str:
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
