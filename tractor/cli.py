@@ -6,6 +6,7 @@ nothing heavy is imported until a command runs, so ``tractor --help`` is instant
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 import click
@@ -56,7 +57,7 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
     config = BuildConfig(corpus=corpus, out=out, jobs=jobs, roster=roster, verify=not no_verify,
                          cache_dir=None if no_cache else cache_dir or default_cache_dir())
     total = len(corpus_files(corpus))
-    with click.progressbar(length=total, label="ingesting", file=click.get_text_stream("stderr"),
+    with click.progressbar(length=total, label="ingesting", file=sys.stderr,
                            item_show_func=lambda s: s) as bar:
         summary = build(config, on_file=lambda rel: bar.update(1, rel))
     click.echo(f"read {summary.files} files: {summary.transcripts} transcripts, "

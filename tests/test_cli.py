@@ -1,0 +1,73 @@
+"""The command line through click's test runner: summaries, exit codes, clear errors."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import BAD_INPUTS, CORPUS
+from tractor.cli import main
+
+
+@pytest.fixture()
+def small_corpus(tmp_path):
+    """One good post and two files that must fail."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "002_dae959164a571601.txt", corpus)
+    shutil.copy(BAD_INPUTS / "empty.pdf", corpus)
+    shutil.copy(BAD_INPUTS / "binary_junk.txt", corpus)
+    return corpus
+
+
+# The summary counts files, transcripts and failures, and names each failure.
+def test_build_dataset_summary(small_corpus, tmp_path):
+    result = CliRunner().invoke(main, ["build-dataset", str(small_corpus), "--out", str(tmp_path / "ds"),
+                                       "--no-cache", "--no-verify"])
+    assert result.exit_code == 0, result.output
+    assert "read 3 files: 1 transcripts, 2 files failed" in result.output
+    assert "by format: text 1" in result.output
+    assert "empty.pdf: [read] empty file" in result.output
+    assert "binary_junk.txt: [decode] binary data, not text" in result.output
+    assert (tmp_path / "ds" / "README.md").is_file()
+
+
+# --strict turns failed files into a non-zero exit; the dataset is still written.
+def test_strict_fails_on_failed_files(small_corpus, tmp_path):
+    result = CliRunner().invoke(main, ["build-dataset", str(small_corpus), "--out", str(tmp_path / "ds"),
+                                       "--no-cache", "--no-verify", "--strict"])
+    assert result.exit_code == 1
+    assert "2 files failed (--strict)" in result.output
+    assert (tmp_path / "ds" / "errors").is_dir()
+
+
+# Bad arguments give one clear line, not a traceback.
+@pytest.mark.parametrize("args, message", [
+    (["build-dataset", "/nonexistent/corpus", "--out", "/tmp/x"], "is not a folder"),
+    (["claims", "/nonexistent.txt"], "does not exist"),
+])
+def test_clear_errors(args, message):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+
+
+# `tractor claims` shows one post's parts with the model's first answer to 1(c).
+def test_claims_command():
+    result = CliRunner().invoke(main, ["claims", str(CORPUS / "000_c66c20e44076dd47.txt")])
+    assert result.exit_code == 0, result.output
+    assert "homework=hw09" in result.output
+    line_1c = next(line for line in result.output.splitlines() if line.split()[:1] == ["1c"])
+    assert " d" in line_1c
+
+
+# `tractor --help` imports none of the heavy libraries (that is what keeps it instant).
+def test_help_imports_nothing_heavy():
+    code = ("import sys; from click.testing import CliRunner; from tractor.cli import main; "
+            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
+            "print(sorted(m for m in ('torch', 'spacy', 'sympy', 'pypdfium2', 'datasets', 'pyarrow', 'sklearn') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
