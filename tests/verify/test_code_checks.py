@@ -1,0 +1,67 @@
+"""Question 3 code claims run in the sandbox against the reference attention."""
+
+import json
+
+import pytest
+
+from tests.verify._helpers import verdict
+
+REFERENCE = {"a": "d_model", "b": "d_model", "c": "d_model", "d": "Q", "e": "softmax", "f": "V",
+             "g": "self.num_heads", "h": "W_o"}
+
+# 3(a): blanks, as the extractor gives them (given blanks c and g may be left out).
+BLANKS = [
+    (REFERENCE, "correct"),
+    ({k: v for k, v in REFERENCE.items() if k not in "cg"}, "correct"),
+    ({**REFERENCE, "a": "self.d_model"}, "correct"),  # different text, same computation
+    ({**REFERENCE, "h": "W_v"}, "incorrect"),  # runs, wrong numbers
+    ({**REFERENCE, "e": "softmx"}, "incorrect"),  # does not run
+    ({**REFERENCE, "d": "K"}, "incorrect"),
+    ({k: v for k, v in REFERENCE.items() if k != "f"}, "unverified"),  # blank (f) not stated
+]
+
+
+@pytest.mark.parametrize("blanks,expected", BLANKS)
+def test_blanks(blanks, expected):
+    assert verdict("3a", json.dumps(blanks), json.dumps(blanks))[0] == expected
+
+
+def code(*blocks):
+    return json.dumps([{"type": "code", "text": b} for b in blocks])
+
+
+W_O = "self.W_o = nn.Linear(2 * d_model, d_model)"
+SPLIT = '''def split_heads(self, x):
+    b, s, width = x.size()
+    return x.view(b, s, self.num_heads, width // self.num_heads).transpose(1, 2)'''
+COMBINE = '''def combine_heads(self, x):
+    b, h, s, w = x.size()
+    return x.transpose(1, 2).reshape(b, s, h * w)'''
+COMBINE_ONLY_000 = '''def combine_heads(self, x):
+    batch_size, _, seq_length, d_v = x.size()    # d_v = 2 * self.d_
+    return x.transpose(1, 2).reshape(batch_size,
+                                    seq_length, 2 * self.d_model)'''
+
+# 3(b): patches. The official "W_o only" does not run; 000's two edits miss split_heads.
+PATCHES = [
+    (code(W_O, SPLIT, COMBINE), "correct", "edits 3"),
+    (code("self.W_v = nn.Linear(in_features=d_model, out_features=2 * d_model)", W_O, SPLIT, COMBINE), "correct",
+     "edits 3"),
+    (code(W_O), "incorrect", "fix does not run"),
+    (code(W_O, COMBINE_ONLY_000), "incorrect", "split_heads"),
+    (code(SPLIT, COMBINE), "incorrect", "fix does not run"),  # output no longer [b, s, d_model]... W_o fails
+    (json.dumps([{"type": "prose", "text": "change W_o to nn.Linear(2 * d_model, d_model)"}]), "incorrect",
+     "fix does not run"),
+    (json.dumps([{"type": "prose", "text": "widen the output projection"}]), "unverified", "no code"),
+]
+
+
+@pytest.mark.parametrize("edits,expected,detail", PATCHES)
+def test_patches(edits, expected, detail):
+    got, why = verdict("3b", "", edits)
+    assert got == expected and detail in why
+
+
+def test_patch_detail_records_the_minimal_edit_set():
+    _, why = verdict("3b", "", code(W_O))
+    assert "vs minimal 3 (combine_heads, self.W_o, split_heads)" in why

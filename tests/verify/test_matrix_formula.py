@@ -1,0 +1,27 @@
+"""6(b)(iii): kernel-attention formulas evaluated numerically in every orientation."""
+
+import pytest
+
+from tests.verify._helpers import verdict
+
+FORMULAS = [
+    # 002, attempt 1 (gold: correct)
+    (r"V'_i = \phi(Q_i)^T (\sum_j \phi(K_j) V_j^T) / \phi(Q_i)^T (\sum_j \phi(K_j))", "correct"),
+    # 000: row values, column features
+    (r"V'_i = \frac{\phi(Q_{i\cdot})^T \sum_{j=1}^N \phi(K_{j\cdot}) V_{j\cdot}}"
+     r"{\phi(Q_{i\cdot})^T \sum_{j=1}^N \phi(K_{j\cdot})}", "correct"),
+    # 001: the sum outside, a thin space printed as a comma
+    (r"V_i = \frac{\sum_{j=1}^N \phi(Q_i)^{\top} \phi(K_j), V_j}{\sum_{j=1}^N \phi(Q_i)^{\top} \phi(K_j)}", "correct"),
+    ("V_i = φ(q_i)ᵀ ∑_j φ(k_j) v_jᵀ / (φ(q_i)ᵀ ∑_j φ(k_j))", "correct"),
+    # wrong: no normalisation; normalised by the wrong quantity
+    (r"V_i = \sum_j \phi(Q_i)^T \phi(K_j) V_j", "incorrect"),
+    (r"V_i = \frac{\sum_j \phi(Q_i)^T \phi(K_j) V_j}{\sum_j \phi(K_j)^T \phi(K_j)}", "incorrect"),
+    # not evaluable: undefined S and Z, an unsupported radical
+    (r"V' = \phi(Q)^T S / \phi(Q)^T Z", "unverified"),
+    (r"V' = \frac{1}{\sqrt{D}} \phi(Q)^T \phi(K) V", "unverified"),
+]
+
+
+@pytest.mark.parametrize("formula,expected", FORMULAS)
+def test_kernel_attention_formulas(formula, expected):
+    assert verdict("6b.iii", formula, "")[0] == expected

@@ -1,0 +1,234 @@
+"""The sandbox runs claimed code away from the tool: values come back, hostile code fails
+with a specific reason, the host is left untouched, and the sandbox keeps serving."""
+
+import functools
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from hostile_cases import HOST_MARKERS, HOSTILE_CASES, PROTECTED_FILES, PWNED, REPO
+from tractor.verify.sandbox import (
+    ISOLATION_LEVELS, Sandbox, SandboxLimits, SandboxResult, SandboxUnavailable,
+    isolation_command,
+)
+
+HOSTILE_LIMITS = SandboxLimits(cpu_seconds=1, wall_seconds=4, memory_mb=256, file_mb=4,
+                               processes=16)
+PROTECTED_BYTES = {path: path.read_bytes() for path in PROTECTED_FILES}
+ALIVE = "def main():\n    return 'alive'"
+SERVED = SandboxResult(True, "alive", "", "")
+
+
+@functools.cache
+def level_works(level):
+    try:
+        with Sandbox(isolation=level, preload=()) as sandbox:
+            return sandbox.run(ALIVE).value == "alive"
+    except SandboxUnavailable:
+        return False
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox() as sandbox:
+        yield sandbox
+
+
+def assert_host_untouched():
+    for marker in HOST_MARKERS:
+        assert not os.path.exists(marker), marker
+    for path, content in PROTECTED_BYTES.items():
+        assert path.read_bytes() == content, path
+    assert (REPO / "tests" / "verify" / "hostile_cases.py").is_file()
+
+
+def parent_pids():
+    parents = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+    return parents
+
+
+def children(pid):
+    return {child for child, parent in parent_pids().items() if parent == pid}
+
+
+def descendants(root):
+    """Pids below ``root`` (the worker runs under bwrap or unshare, so it is not our child)."""
+    parents = parent_pids()
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+# A torch job: scaled dot-product attention softmax(q k^T / sqrt(2)) v. Row 0 weighs keys
+# 0 and 2 equally (0.4011) and key 1 by 0.1978, so it lands on v's mean row (3, 4); row 1
+# weighs keys 1 and 2 by 0.4011 and key 0 by 0.1978: (3.4067, 4.4067).
+ATTENTION = """
+import torch
+
+def attention(payload):
+    q, k, v = (torch.tensor(payload[name]) for name in "qkv")
+    weights = torch.softmax(q @ k.T / k.shape[-1] ** 0.5, dim=-1)
+    return (weights @ v).tolist()
+"""
+
+
+def test_torch_attention_job_returns_its_value(sandbox):
+    payload = {"q": [[1.0, 0.0], [0.0, 1.0]], "k": [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]],
+               "v": [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]}
+    result = sandbox.run(ATTENTION, entry="attention", payload=payload)
+    assert (result.ok, result.error) == (True, "")
+    rows = result.value
+    assert [len(row) for row in rows] == [2, 2]
+    assert rows[0] + rows[1] == pytest.approx([3.0, 4.0, 3.406672, 4.406672], abs=1e-5)
+
+
+# Ordinary jobs: the payload goes in, the JSON value and the printed text come out.
+@pytest.mark.parametrize("source, payload, value, stdout", [
+    ("def main(p):\n    return p['x'] * 2", {"x": 21}, 42, ""),
+    ("def main():\n    print('hello')\n    return [1.5, None, 'a']", None, [1.5, None, "a"],
+     "hello\n"),
+    ("import math\ndef main(p):\n    return {'nan': math.isnan(p['v'])}", {"v": float("nan")},
+     {"nan": True}, ""),
+])
+def test_ordinary_job(sandbox, source, payload, value, stdout):
+    assert sandbox.run(source, payload=payload) == SandboxResult(True, value, "", stdout)
+
+
+# Ordinary bugs in claimed code come back as specific errors, not exceptions in the tool.
+@pytest.mark.parametrize("source, entry, error", [
+    ("def main():\n    raise ValueError('bad shape')", "main", "exception: ValueError: bad shape"),
+    ("def main(:\n    pass", "main", "exception: SyntaxError"),
+    ("def helper():\n    return 1", "main",
+     "exception: NameError: the code defines no callable 'main'"),
+    ("import no_such_module_xyz\ndef main():\n    pass", "main",
+     "exception: ModuleNotFoundError: No module named 'no_such_module_xyz'"),
+])
+def test_buggy_code_reports_the_bug(sandbox, source, entry, error):
+    result = sandbox.run(source, entry=entry)
+    assert not result.ok and result.error.startswith(error)
+
+
+# Printed output is kept, cut to a bounded size with a note of the full length.
+def test_long_stdout_is_truncated(sandbox):
+    result = sandbox.run("def main():\n    print('y' * 100_000)\n    return 1")
+    assert result.ok and result.value == 1
+    assert result.stdout.startswith("y" * 1000)
+    assert result.stdout.endswith("[... truncated, 100001 bytes in total]")
+
+
+# Swapping the captured-output file for a symlink must not make the server read the target.
+def test_stdout_file_swapped_for_a_symlink_leaks_nothing(sandbox):
+    result = sandbox.run("import os\ndef main():\n    print('visible')\n    os.remove('stdout')\n"
+                         "    os.symlink('/etc/passwd', 'stdout')\n    return 1")
+    assert result == SandboxResult(True, 1, "", "visible\n")
+
+
+# Every hostile case fails with its specific reason, leaves the host alone, and the next job
+# is served normally.
+@pytest.mark.parametrize("name, source, expected", HOSTILE_CASES, ids=[c[0] for c in HOSTILE_CASES])
+def test_hostile_code_is_contained(sandbox, name, source, expected):
+    result = sandbox.run(source, limits=HOSTILE_LIMITS)
+    assert not result.ok and result.value is None
+    assert re.search(expected, result.error), result.error
+    assert_host_untouched()
+    assert sandbox.run(ALIVE) == SERVED
+
+
+# Each job starts from a clean slate: its own empty directory (removed afterwards), modules
+# as the server imported them, no host environment variables.
+def test_jobs_share_no_state(sandbox, monkeypatch):
+    monkeypatch.setenv("TRACTOR_HOST_ONLY_VARIABLE", "secret")
+    first = sandbox.run("import os, torch\ndef main():\n    open('left', 'w').write('x')\n"
+                        "    torch.manual_seed = None\n    return os.getcwd()")
+    second = sandbox.run(
+        "import os, torch\ndef main(p):\n"
+        "    return [os.listdir('.'), os.path.exists(p['old']), callable(torch.manual_seed),"
+        " os.environ.get('TRACTOR_HOST_ONLY_VARIABLE'), os.environ.get('TRACTOR_PSEUDONYM_KEY')]",
+        payload={"old": first.value})
+    assert first.ok
+    assert second.value == [["stdout"], False, True, None, None]
+
+
+# Several workers serve jobs from several threads at once, each job getting its own answer.
+def test_parallel_workers_answer_each_job():
+    with Sandbox(workers=2, preload=()) as sandbox, ThreadPoolExecutor(4) as pool:
+        values = list(pool.map(lambda x: sandbox.run("def main(p):\n    return p['x'] ** 2",
+                                                      payload={"x": x}).value, range(12)))
+    assert values == [x ** 2 for x in range(12)]
+
+
+# A fork server killed from outside is reported in that job's error and replaced for the next.
+def test_dead_worker_is_reported_and_replaced():
+    before = children(os.getpid())
+    with Sandbox(preload=()) as sandbox:
+        assert sandbox.run(ALIVE) == SERVED
+        (worker_root,) = children(os.getpid()) - before
+        results = []
+        job = threading.Thread(target=lambda: results.append(sandbox.run(
+            "import time\ndef main():\n    time.sleep(60)", limits=SandboxLimits(wall_seconds=60))))
+        job.start()
+        while len(descendants(worker_root)) < 2:  # the server and its job child are running
+            threading.Event().wait(0.01)
+        os.kill(worker_root, signal.SIGKILL)
+        job.join()
+        assert not results[0].ok
+        assert results[0].error.startswith("sandbox worker died during the job")
+        assert sandbox.run(ALIVE).value == "alive"
+
+
+# The strongest isolation level that works here is the one in use.
+def test_strongest_working_isolation_is_used(sandbox):
+    assert sandbox.isolation == next(level for level in ISOLATION_LEVELS if level_works(level))
+
+
+# Without the worker's audit hook, the bubblewrap namespaces alone still hold: read-only repo,
+# no way out of the private network namespace (not even to the host's loopback), password
+# hashes hidden, no privileges. ``{port}`` is a port the host listens on during the test.
+@pytest.mark.skipif(not level_works("bwrap"), reason="bubblewrap cannot run here")
+@pytest.mark.parametrize("code, expected", [
+    (f"open({str(PWNED)!r}, 'w')", r"OSError: \[Errno 30\] Read-only file system"),
+    ("import socket; socket.create_connection(('127.0.0.1', {port}), timeout=1)",
+     r"ConnectionRefusedError: \[Errno 111\]"),
+    ("import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)",
+     r"OSError: \[Errno 101\] Network is unreachable"),
+    ("print(open('/etc/shadow').read().count(':'))", r"^0$|Permission denied"),
+    ("import os; print(os.getuid(), os.listdir('/tmp'))", r"^65534 \[\]$"),
+])
+def test_bwrap_walls_without_the_hook(code, expected):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        code = code.replace("{port}", str(listener.getsockname()[1]))
+        run = subprocess.run([*isolation_command("bwrap"), sys.executable, "-I", "-c", code],
+                             capture_output=True, text=True, timeout=60)
+    assert re.search(expected, (run.stdout + run.stderr).strip(), re.MULTILINE)
+    assert_host_untouched()
+
+
+# The fallback levels still refuse the dangerous things (hook and rlimits only).
+@pytest.mark.parametrize("level", ["unshare", "rlimits"])
+@pytest.mark.parametrize("name", ["write into the repo", "os.system touching a host marker",
+                                  "connect to loopback", "50 GB bytearray", "delete a repo file"])
+def test_fallback_levels_contain_hostile_code(level, name):
+    if not level_works(level):
+        pytest.skip(f"{level} cannot run here")
+    source, expected = next((s, e) for n, s, e in HOSTILE_CASES if n == name)
+    with Sandbox(isolation=level, preload=()) as sandbox:
+        result = sandbox.run(source, limits=HOSTILE_LIMITS)
+        assert sandbox.isolation == level
+        assert re.search(expected, result.error), result.error
+        assert sandbox.run(ALIVE) == SERVED
+    assert_host_untouched()

@@ -1,0 +1,111 @@
+"""Verification: each extracted claim judged correct, incorrect, unverified or error.
+
+:func:`verify_claims` runs, per claim, the generic check for its kind (:mod:`.kinds`: sympy
+equivalence, big-O comparison, feature maps against the kernel, vectors, choices, rubrics) and
+the homework plug-in's reference check for its part (``Homework.reference_checks()``: part id ->
+``check(claim, part, key) -> Outcome``, computing the true quantity in PyTorch; claimed code only
+runs in the sandbox). A definite plug-in verdict decides when the generic check cannot; two
+definite verdicts that disagree leave the claim unverified. Math from a PDF that may have lost
+radicals and superscripts (the ``pdf-math`` tag) is never called incorrect unless its structure
+is visibly intact. :func:`check_key` runs the key's own answers through the same checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..homeworks import AnswerKey, Homework, Part
+from ..records import Claim
+from .cache import VerdictCache
+from .kinds import GENERIC_CHECKS
+from .outcome import Outcome, combine, unverified
+
+__all__ = ["verify_claims", "check_key", "format_verdicts_table", "VerdictCache"]
+
+_MATH_KINDS = {"expression", "big_o", "feature_map", "vector"}
+_STRUCTURE = re.compile(r"\\[A-Za-z]+|\^|_\{|√|[²³⁴ᵀ]|\*\*")
+
+
+def _judge(claim: Claim, part: Part, key: AnswerKey, checks) -> Outcome:
+    generic, special = GENERIC_CHECKS.get(part.kind), checks.get(part.id)
+    if generic is None and special is None:
+        return unverified(f"no check for kind {part.kind!r}")
+    first = generic(claim, part, key) if generic else None
+    second = special(claim, part, key) if special else None
+    return combine(first, second) if first and second else first or second
+
+
+def _pdf_guard(claim: Claim, outcome: Outcome) -> Outcome:
+    """A PDF may print ``s = \\sqrt{d}`` as ``s = d``: a mismatch there is not evidence."""
+    tagged = any(t.strip() == "pdf-math" for t in claim.detail.split(";"))
+    if (outcome.verdict == "incorrect" and tagged and claim.kind in _MATH_KINDS
+            and not _STRUCTURE.search(claim.claim)):
+        return unverified(f"PDF math may have lost radicals/superscripts; would be incorrect: {outcome.detail}",
+                          outcome.reference)
+    return outcome
+
+
+def verify_claims(claims: list[Claim], homework: Homework, cache: VerdictCache | None = None) -> list[Claim]:
+    """Set ``verdict``, ``detail`` and ``reference`` on each claim (new Claim objects); never
+    raises for a bad claim: a check that crashes leaves that claim unverified with the reason."""
+    key, checks, out = homework.key, homework.reference_checks(), []
+    for claim in claims:
+        part = key.part(claim.part)
+        if part is None or not claim.in_homework:
+            outcome = unverified(f"part {claim.part} is not in the {key.homework} key")
+        else:
+            claim = dataclasses.replace(claim, kind=claim.kind or part.kind)
+            outcome = cache.get(claim, key.homework, key.version) if cache else None
+            if outcome is None:
+                try:
+                    outcome = _judge(claim, part, key, checks)
+                except Exception as exc:  # noqa: BLE001 - one bad claim must not stop a corpus
+                    outcome = unverified(f"check failed: {type(exc).__name__}: {exc}"[:300])
+                if cache is not None and outcome.verdict != "error":
+                    cache.put(claim, key.homework, key.version, outcome)
+            outcome = _pdf_guard(claim, outcome)
+        tags = claim.detail.strip()
+        detail = f"{outcome.detail} [{tags}]" if tags else outcome.detail
+        out.append(dataclasses.replace(claim, verdict=outcome.verdict, detail=detail,
+                                       reference=outcome.reference or (part.reference if part else "")))
+    if cache is not None:
+        cache.save()
+    return out
+
+
+def _key_claims(part: Part, key: AnswerKey) -> list[tuple[Claim, str]]:
+    """The key's own answers for a part as claims, each with the verdict it must get."""
+    from .key_claims import key_answers
+
+    return [(Claim("check-key", part.id, True, 1, 0, part.kind, text, normalized, detail=tags), expected)
+            for text, normalized, tags, expected in key_answers(part, key)]
+
+
+def check_key(homework: Homework) -> list[tuple[str, str, bool, str]]:
+    """Every reference and accepted answer must pass its own part's check, and every known
+    wrong answer must fail it: (part, answer, passed, detail) rows for ``tractor check-key``."""
+    key, rows = homework.key, []
+    for part in key.parts:
+        pairs = _key_claims(part, key)
+        if not pairs:
+            continue
+        judged = verify_claims([c for c, _ in pairs], homework)
+        for (claim, expected), result in zip(pairs, judged):
+            rows.append((part.id, claim.claim, result.verdict == expected,
+                         f"expected {expected}, got {result.verdict}: {result.detail}"))
+    return rows
+
+
+def format_verdicts_table(claims: list[Claim], width: int = 60) -> str:
+    """A plain-text table of verdicts, one row per claim, for the CLI and logs."""
+    def cut(text: str, n: int) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= n else text[:n - 1] + "…"
+
+    header = ("transcript", "part", "att", "kind", "verdict", "claim", "detail")
+    rows = [(cut(c.transcript_id, 24), c.part, str(c.attempt), c.kind, c.verdict, cut(c.normalized or c.claim, 32),
+             cut(c.detail, width)) for c in claims]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows)])

@@ -1,0 +1,161 @@
+"""Generic checks by claim kind, driven by the answer key alone.
+
+Each takes ``(claim, part, key)`` and returns an :class:`Outcome`; a homework plug-in's
+reference checks (which compute the true quantity) are combined with these in
+:func:`tractor.verify.verify_claims`. A claim that cannot be parsed is ``unverified`` with the
+reason, never ``incorrect``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+from ..homeworks import AnswerKey, Part
+from ..records import Claim
+from . import big_o, feature_map
+from .expressions import ExpressionError, counterexample, equivalent, load, load_plain
+from .outcome import Outcome, correct, incorrect, unverified
+
+
+def _tags(claim: Claim) -> dict[str, str]:
+    tags = {}
+    for tag in claim.detail.split(";"):
+        name, _, value = tag.strip().partition("=")
+        tags[name.strip()] = value.strip()
+    return tags
+
+
+@functools.lru_cache(maxsize=256)
+def _key_expression(text: str):
+    """A key's LaTeX answer read with the extractor's notation rules (q^T k -> qk...)."""
+    from ..extract.latex import to_normalized
+
+    normalized, _ = to_normalized(text)
+    return load(normalized) if normalized else None
+
+
+def _unparsed(claim: Claim) -> Outcome:
+    reason = _tags(claim).get("unparsed") or next(
+        (t.split(":", 1)[1].strip() for t in claim.detail.split(";") if t.strip().startswith("unparsed:")), "")
+    return unverified(f"claim not parsed{': ' + reason if reason else ''}")
+
+
+def check_expression(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    if not claim.normalized:
+        return _unparsed(claim)
+    try:
+        expr = load(claim.normalized)
+    except ExpressionError as exc:
+        return unverified(str(exc))
+    forms = [(t, _key_expression(t)) for t in (part.reference, *part.accepted)]
+    forms = [(t, e) for t, e in forms if e is not None]
+    if not forms:
+        return unverified("the key's answer is not a symbolic expression")
+    for text, ref in forms:
+        if equivalent(expr, ref):
+            return correct(f"sympy: equals {text}", part.reference)
+    for text in part.known_wrong:
+        wrong = _key_expression(text)
+        if wrong is not None and equivalent(expr, wrong):
+            why = counterexample(expr, forms[0][1])
+            return incorrect(f"equals the known wrong answer {text}; {why}", part.reference)
+    return incorrect(f"sympy: {expr} differs from {forms[0][1]} ({counterexample(expr, forms[0][1])})", part.reference)
+
+
+def check_vector(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    try:
+        claimed, reference = (_flat(json.loads(x)) for x in (claim.normalized, part.reference))
+    except (ValueError, TypeError):
+        return unverified(f"not a vector: {claim.normalized or claim.claim!r}")
+    return (correct if claimed == reference else incorrect)(f"claim {claimed} vs key {reference}", part.reference)
+
+
+def _flat(value) -> list[float]:
+    if isinstance(value, list):
+        return [y for x in value for y in _flat(x)]
+    return [float(value)]
+
+
+def check_choice(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    def canon(text: str) -> str:
+        return re.sub(r"\s+", "", text.replace("'", '"')).lower()
+
+    mine = canon(claim.normalized or claim.claim)
+    if mine in {canon(t) for t in (part.reference, *part.accepted)}:
+        return correct("the key's option", part.reference)
+    if mine in {canon(t) for t in part.known_wrong}:
+        return incorrect("a known wrong option", part.reference)
+    return unverified("option not in the key")
+
+
+def check_big_o(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    if not claim.normalized:
+        return _unparsed(claim)
+    resource = _tags(claim).get("resource", "")
+    targets = {"time": part.extra.get("time"), "memory": part.extra.get("space")}
+    if not any(targets.values()):
+        candidates = [("", part.reference)]
+    elif resource:
+        candidates = [(resource, targets.get(resource))]
+    else:
+        candidates = [(r, t) for r, t in targets.items() if t]
+    if not any(t for _, t in candidates):
+        why = "the reference is disputed" if part.disputed else "the key has no bound"
+        return unverified(f"{resource or 'this'} bound not checked: {why}")
+    subs, aliases = part.extra.get("substitutions", {}), part.extra.get("aliases", {})
+    try:
+        refs = [(r, big_o.prepare(load_plain(t), subs, aliases)) for r, t in candidates if t]
+        sizes = frozenset(str(s) for _, e in refs for s in e.free_symbols) | frozenset(subs)
+        mine = big_o.prepare(load(claim.normalized), subs, aliases, sizes)
+        results = []
+        for r, ref in refs:
+            optional = part.extra.get("space_optional" if r == "memory" else "time_optional")
+            opt = big_o.prepare(load_plain(optional), subs, aliases) if optional else None
+            results.append((r, big_o.compare(mine, ref, opt), big_o.order_cross_check(mine, ref)))
+    except ExpressionError as exc:
+        return unverified(str(exc))
+    label = lambda r: f"{r} " if r else ""  # noqa: E731
+    for r, cmp, cross in results:
+        if cmp.relation == "equal":
+            return correct(f"{label(r)}{big_o.describe(cmp)}; {cross}".rstrip("; "), part.reference)
+    if len(results) > 1:
+        return unverified("resource not stated and the bound matches neither time nor memory: "
+                          + "; ".join(f"{r} {big_o.describe(c)}" for r, c, _ in results))
+    r, cmp, cross = results[0]
+    return incorrect(f"{label(r)}{big_o.describe(cmp)}; {cross}".rstrip("; "), part.reference)
+
+
+def check_feature_map(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    if not claim.normalized:
+        return _unparsed(claim)
+    kernel = _key_expression(part.extra.get("kernel", ""))
+    if kernel is None:
+        return unverified("the key gives no kernel to check the map against")
+    try:
+        families = feature_map.parse_families(claim.normalized)
+        worst, where = feature_map.max_discrepancy(families, kernel)
+    except ExpressionError as exc:
+        return unverified(f"feature map not built: {exc}")
+    dims = feature_map.fixed_dimension(families) or list(feature_map.DIMENSIONS)
+    if worst < 1e-9:
+        return correct(f"phi(q)·phi(k) equals {part.extra['kernel']} on random q, k at D={dims} "
+                       f"(max rel. error {worst:.1g})", part.reference)
+    return incorrect(f"phi(q)·phi(k) differs from {part.extra['kernel']}: max rel. error {worst:.3g} at {where}",
+                     part.reference)
+
+
+def check_free_text(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    rubric = part.extra.get("rubric")
+    if not rubric:
+        return unverified("free text: no rubric in the key")
+    text = claim.normalized or claim.claim
+    missing = [r for r in rubric if not re.search(rf"\b(?:{r})", text, re.I)]
+    if missing:
+        return unverified(f"free text: rubric items not found: {missing}")
+    return correct(f"free text: every rubric item found ({rubric})", part.reference)
+
+
+GENERIC_CHECKS = {"expression": check_expression, "vector": check_vector, "choice": check_choice,
+                  "big_o": check_big_o, "feature_map": check_feature_map, "free_text": check_free_text}

@@ -1,0 +1,43 @@
+"""One sandbox per process for every check that runs claimed code, and how to read its results.
+
+Starting a sandbox's fork server costs a torch import, so checks share one, created on first use
+and closed at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+
+from .outcome import Outcome, error, incorrect
+
+
+@functools.cache
+def shared_sandbox():
+    from .sandbox import Sandbox
+
+    sandbox = Sandbox()
+    atexit.register(sandbox.close)
+    return sandbox
+
+
+def run_claimed(source: str, entry: str, payload: dict) -> tuple[object, Outcome | None]:
+    """Run claimed code; returns (value, None) or (None, the outcome that ends the check).
+
+    An exception raised by the code itself is a property of the claim (``incorrect``); a
+    timeout, a resource limit or a forbidden call means the claim could not be judged
+    (``error``); a host with no working sandbox leaves it ``unverified`` rather than running
+    untrusted code in-process.
+    """
+    from .outcome import unverified
+    from .sandbox import SandboxUnavailable
+
+    try:
+        result = shared_sandbox().run(source, entry=entry, payload=payload)
+    except SandboxUnavailable as exc:
+        return None, unverified(f"no sandbox to run the code: {exc}")
+    if result.ok:
+        return result.value, None
+    if result.error.startswith("exception:"):
+        return None, incorrect(f"code fails: {result.error.removeprefix('exception:').strip()}")
+    return None, error(f"sandbox: {result.error}")
