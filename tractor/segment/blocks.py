@@ -13,7 +13,7 @@ runs of math fragments (extracted glyphs such as "T", "i=1", "∑") become one b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from tractor.segment.labels import is_chrome, is_thought_marker, parse_label
@@ -46,22 +46,18 @@ def split_blocks(text: str) -> list[Block]:
     for kind, value, chunk in _spans(lines):
         if kind == "marker":
             if blocks:
-                blocks[-1] = _replace(blocks[-1], before_marker=True)
+                blocks[-1] = replace(blocks[-1], before_marker=True)
             after_marker = True
             continue
         if kind == "label":
             turn_role, opens_turn = value, True
         for block_kind, block_text in _markdown_blocks(chunk):
             if blocks and _CONTINUATION_RE.match(block_text) and block_kind == "paragraph":
-                blocks[-1] = _replace(blocks[-1], text=blocks[-1].text + block_text)
+                blocks[-1] = replace(blocks[-1], text=blocks[-1].text + block_text)
                 continue
             blocks.append(Block(block_text, block_kind, turn_role, opens_turn, after_marker))
             opens_turn = after_marker = False
     return blocks
-
-
-def _replace(block: Block, **changes) -> Block:
-    return Block(**{**block.__dict__, **changes})
 
 
 def _spans(lines: list[str]):
@@ -139,7 +135,7 @@ def _reflow(lines: list[str]) -> list[str]:
         if out and out[-1] and fragment != previous_fragment:
             out.append("")
         out.append(line.strip() if fragment else line)
-        wraps_on = len(line) >= 0.6 * width and not line.endswith(":")
+        wraps_on = len(line) >= 0.6 * width and not line.endswith((":", "?", "!"))
         if parse_label(line):
             # A label's same-line note ("ChatGPT: understood it here") is often followed by
             # the answer on the next line; only a lower-case start continues the sentence.
