@@ -162,3 +162,40 @@ def _build_for_eval(gold_dir: Path, corpus: Path | None, tmp: Path) -> Path:
     click.echo(f"building a dataset from {', '.join(str(s) for s in sources if s.is_dir())} ...", err=True)
     build(BuildConfig(corpus=merged, out=tmp / "dataset"))
     return tmp / "dataset"
+
+
+@main.command("report")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report file [default: report.html, or report.md with --format md].")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@_domain_errors
+def report(dataset, out, fmt):
+    """Write the course retrospective for DATASET (a folder built by build-dataset)."""
+    from .report import REPORT_STEPS, build_report
+
+    out = out or Path(f"report.{fmt}")
+    with click.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr,
+                           item_show_func=lambda s: s) as bar:
+        written = build_report(dataset, out, fmt, on_step=lambda step: bar.update(1, step))
+    click.echo(f"wrote {written}")
+
+
+@main.command("publish")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--repo-id", required=True, help="ORG/NAME of the dataset repository on the Hub.")
+@click.option("--private", is_flag=True, help="Create the repository as private.")
+@click.option("--dry-run", is_flag=True, help="Show the files, the card and the privacy gate; upload nothing.")
+@click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Roster CSV: its names, e-mails and IDs must not appear anywhere.")
+@_domain_errors
+def publish(dataset, repo_id, private, dry_run, roster):
+    """Check DATASET (loads, privacy gate), regenerate its card, and upload it to the Hub."""
+    from .publish.hub import format_result, publish as run_publish
+
+    result = run_publish(dataset, repo_id, private=private, dry_run=dry_run, roster=roster)
+    click.echo(format_result(result))
+    if not result.passed_gate:
+        raise click.ClickException("privacy gate failed: nothing may be uploaded until these are removed")
+    if not dry_run:
+        click.echo(f"uploaded: {result.commit_url}")

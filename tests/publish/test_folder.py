@@ -50,7 +50,7 @@ def test_loads_with_datasets(tmp_path, monkeypatch):
     import datasets
 
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    write_dataset(tmp_path / "ds", ROWS, render_card(CardFacts(rows={"transcripts": 1})))
+    write_dataset(tmp_path / "ds", ROWS, render_card(CardFacts(rows={"transcripts": 1, "errors": 1})))
     ds = datasets.load_dataset(str(tmp_path / "ds"), "transcripts", split="train", cache_dir=str(tmp_path / "c"))
     assert ds[0]["messages"][1]["content"] == "s = \\sqrt{d}"
     errors = datasets.load_dataset(str(tmp_path / "ds"), "errors", split="train", cache_dir=str(tmp_path / "c"))

@@ -21,9 +21,14 @@ class CardFacts:
     key_versions: dict[str, str] = field(default_factory=dict)
     label_definitions: dict[str, str] = field(default_factory=dict)
     pretty_name: str = "LLMs on the homework: annotated transcripts"
+    tractor_version: str = __version__
 
 
 def render_card(facts: CardFacts) -> str:
+    """The card text. Only configs with rows are listed in the YAML: ``datasets`` 5.2 cannot
+    load a Parquet split with no rows, so an empty config (no ``errors`` when every file was
+    read) is named in the text instead. The versions the dataset was built with are YAML
+    fields, read back by :func:`card_versions`."""
     from huggingface_hub import DatasetCard, DatasetCardData
 
     data = DatasetCardData(
@@ -31,9 +36,23 @@ def render_card(facts: CardFacts) -> str:
         task_categories=["text-generation", "question-answering"],
         tags=["llm-evaluation", "education", "transcripts", "error-analysis"],
         configs=[{"config_name": c, "data_files": [{"split": "train", "path": f"{c}/{PARQUET_NAME}"}],
-                  **({"default": True} if c == "transcripts" else {})} for c in CONFIGS],
+                  **({"default": True} if c == "transcripts" else {})} for c in CONFIGS if facts.rows.get(c)],
+        tractor_version=facts.tractor_version, answer_key_versions=dict(sorted(facts.key_versions.items())),
     )
     return str(DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{_body(facts)}"))
+
+
+def card_versions(card: str) -> tuple[str, dict[str, str]]:
+    """``(tractor version, {homework: answer-key version})`` a dataset was built with, from its
+    card's YAML; ``("unknown", {})`` for a card that does not say."""
+    from huggingface_hub import DatasetCard
+
+    try:
+        data = DatasetCard(card).data.to_dict()
+    except Exception:  # a hand-edited or foreign card: the versions are simply unknown
+        return "unknown", {}
+    versions = data.get("answer_key_versions")
+    return str(data.get("tractor_version", "unknown")), {str(k): str(v) for k, v in (versions or {}).items()}
 
 
 def _counts(counter: dict[str, int]) -> str:
@@ -49,8 +68,9 @@ def _body(facts: CardFacts) -> str:
         "transcripts, the claims the model made on each homework part, verdicts from executing those "
         "claims against reference implementations, and error-type labels.",
         "",
-        f"Built by tractor {__version__}. Models: {_counts(facts.models)}. Homeworks: {_counts(facts.homeworks)}.",
-        f"Answer-key versions: {_counts(facts.key_versions)}.",
+        f"Built by tractor {facts.tractor_version}. Models: {_counts(facts.models)}. "
+        f"Homeworks: {_counts(facts.homeworks)}.",
+        "Answer-key versions: " + (", ".join(f"{k} v{v}" for k, v in sorted(facts.key_versions.items())) or "none") + ".",
         "",
         "## Configs",
         "",
@@ -58,6 +78,9 @@ def _body(facts: CardFacts) -> str:
         "|---|---|---|",
         *(f"| `{c}` | {facts.rows.get(c, 0)} | {CONFIG_DOCS[c]} |" for c in CONFIGS),
         "",
+        *([f"Configs with no rows are not listed as loadable configs: "
+           f"{', '.join(f'`{c}`' for c in CONFIGS if not facts.rows.get(c))}.", ""]
+          if not all(facts.rows.get(c) for c in CONFIGS) else []),
         "```python",
         "from datasets import load_dataset",
         'transcripts = load_dataset("<this repo>", "transcripts", split="train")',

@@ -1,0 +1,119 @@
+"""Verifier-based labels on hand-built claim lists, as the extractor and verifier hand them over."""
+
+import json
+
+import pytest
+
+from tractor.label.algebra import coefficient_mismatch, constant_relation, drops_constant_term
+from tractor.label.verdicts import verdict_labels
+from tractor.records import Message, Transcript
+from tractor.verify.expressions import load
+
+from .samples import claim
+
+REF_MAP = [{"coef": "1", "monomial": [], "where": ""}, {"coef": "sqrt(2)", "monomial": ["i"], "where": ""},
+           {"coef": "1", "monomial": ["i", "i"], "where": ""}, {"coef": "sqrt(2)", "monomial": ["i", "j"], "where": "i<j"}]
+NO_SQRT2 = [{"coef": "1", "monomial": [], "where": ""}, {"coef": "sqrt(2)", "monomial": ["i"], "where": ""},
+            {"coef": "1", "monomial": ["i", "j"], "where": "i<=j"}]
+TWOS = [{"coef": "1", "monomial": [], "where": ""}, {"coef": "2", "monomial": ["i"], "where": ""},
+        {"coef": "1", "monomial": ["i", "i"], "where": ""}, {"coef": "2", "monomial": ["i", "j"], "where": "i<j"}]
+HOMOGENEOUS = [{"coef": "1", "monomial": ["i", "j"], "where": "i<=j"}]
+OUTER = [{"coef": "1", "monomial": ["i", "j"], "where": ""}]
+
+
+def _transcript(roles: str) -> Transcript:
+    """Roles as letters: "uaua" -> user, assistant, user, assistant."""
+    names = {"u": "user", "a": "assistant"}
+    return Transcript("t", "post.txt", "text", [Message(names[r], f"turn {i}") for i, r in enumerate(roles)],
+                      homework="hw09")
+
+
+def _names(labels, part=None):
+    return sorted((lb.label, lb.part) for lb in labels if part is None or lb.part == part)
+
+
+# How a wrong expression relates to its reference (near misses: equal, or a different shape).
+@pytest.mark.parametrize("claim_text, reference, relation", [
+    ("d", "sqrt(d)", "claim = ref**2"),
+    ("2*sqrt(d)", "sqrt(d)", "claim = 2*ref"),
+    ("d/2", "d", "claim = 1/2*ref"),
+    ("sqrt(d)", "sqrt(d)", ""),
+    ("d + 1", "sqrt(d)", ""),
+    ("sqrt(d_k)", "sqrt(d)", ""),
+])
+def test_constant_relation(claim_text, reference, relation):
+    assert constant_relation(load(claim_text), load(reference)) == relation
+
+
+# A dropped additive constant; (qk + c)^2 keeps a bias term, so it is not missing one.
+@pytest.mark.parametrize("claim_text, reference, expected", [
+    ("qk**2", "(qk + 1)**2", True),
+    ("2*qk**2", "(qk + 1)**2", True),
+    ("(qk + c)**2", "(qk + 1)**2", False),
+    ("(qk + 1)**2", "(qk + 1)**2", False),
+    ("qk**2", "qk**2", False),
+    ("qk**3", "(qk + 1)**2", False),
+])
+def test_drops_constant_term(claim_text, reference, expected):
+    assert drops_constant_term(load(claim_text), load(reference)) is expected
+
+
+# Feature maps: right monomials with wrong weights, versus right maps and different monomials.
+@pytest.mark.parametrize("families, kernel, mismatch", [
+    (REF_MAP, "(qk + 1)**2", ""),
+    (NO_SQRT2, "(qk + 1)**2", "x1*x2: phi gives 1, kernel needs 2"),
+    (TWOS, "(qk + 1)**2", "x1: phi gives 4, kernel needs 2"),
+    (HOMOGENEOUS, "(qk + 1)**2", ""),  # monomials differ: a bias problem, not coefficients
+    (HOMOGENEOUS, "qk**2", "x1*x2: phi gives 1, kernel needs 2"),
+    (OUTER, "qk**2", ""),  # vec(x x^T) is exact for (q^T k)^2
+])
+def test_coefficient_mismatch(families, kernel, mismatch):
+    got = coefficient_mismatch(json.dumps(families), load(kernel))
+    assert got.startswith(mismatch) if mismatch else got == ""
+
+
+# Per-claim labels from verdicts; the key (hw09) supplies references when the claim has none.
+@pytest.mark.parametrize("claims, expected", [
+    ([claim("1c", 1, 1, "incorrect", normalized="d", text="s = d")], [("wrong_constant", "1c")]),
+    ([claim("1c", 1, 1, "correct", normalized="sqrt(d)")], []),
+    ([claim("1c", 1, 1, "incorrect", normalized="d + 1")], [("other_error", "1c")]),
+    ([claim("6b.i", 1, 1, "incorrect", normalized="qk**2")], [("missing_bias_term", "6b.i")]),
+    ([claim("6b.i", 1, 1, "incorrect", normalized="(qk + c)**2")], [("other_error", "6b.i")]),
+    ([claim("6b.ii", 1, 1, "incorrect", kind="feature_map", normalized=json.dumps(TWOS))],
+     [("wrong_coefficients", "6b.ii")]),
+    ([claim("6b.ii", 1, 1, "incorrect", kind="feature_map", normalized=json.dumps(OUTER))],
+     [("missing_bias_term", "6b.ii")]),
+    ([claim("6b.i", 1, 1, "incorrect", normalized="qk**2"),
+      claim("6b.ii", 1, 1, "incorrect", kind="feature_map", normalized=json.dumps(HOMOGENEOUS))],
+     [("missing_bias_term", "6b.i"), ("wrong_coefficients", "6b.ii")]),  # against the model's own kernel
+    ([claim("3b", 1, 1, "incorrect", kind="code_patch", detail="fix does not run: RuntimeError: shape '[2, 5, 4, 4]'")],
+     [("fix_does_not_run", "3b")]),
+    ([claim("3b", 1, 1, "correct", kind="code_patch", detail="runs; 4 edits vs minimal 3")],
+     [("non_minimal_fix", "3b")]),
+    ([claim("3b", 1, 1, "correct", kind="code_patch", detail="runs; 3 edits vs minimal 3")], []),
+    ([claim("3b", 1, 1, "error", kind="code_patch", detail="sandbox timeout")], []),
+    ([claim("6e", 1, 1, "unverified", kind="big_o", in_homework=False, normalized="D**2*N")],
+     [("invented_subpart", "6e")]),
+])
+def test_claim_labels(claims, expected):
+    assert _names(verdict_labels(_transcript("ua"), claims)) == expected
+
+
+# Attempt sequences: a movement counts only with a user turn between the two attempts.
+@pytest.mark.parametrize("roles, verdicts, expected", [
+    ("uaua", [(1, "incorrect"), (3, "correct")], [("other_error", "4f"), ("self_corrected", "4f")]),
+    ("uaua", [(1, "correct"), (3, "incorrect")], [("flip_to_wrong", "4f"), ("other_error", "4f")]),
+    ("uaa", [(1, "incorrect"), (2, "correct")], [("other_error", "4f")]),
+    ("uaua", [(1, "correct"), (3, "correct")], []),
+    ("uauaua", [(1, "incorrect"), (3, "unverified"), (5, "correct")], [("other_error", "4f"), ("self_corrected", "4f")]),
+])
+def test_movements(roles, verdicts, expected):
+    claims = [claim("4f", n + 1, i, v, kind="big_o", normalized="b*d**2") for n, (i, v) in enumerate(verdicts)]
+    assert _names(verdict_labels(_transcript(roles), claims)) == sorted(expected)
+
+
+def test_movement_label_sits_on_the_later_attempt():
+    claims = [claim("6b.i", 1, 1, "incorrect", normalized="qk**2"),
+              claim("6b.i", 2, 3, "correct", normalized="(qk + 1)**2", text="(q^T k + 1)^2")]
+    moved = [lb for lb in verdict_labels(_transcript("uaua"), claims) if lb.label == "self_corrected"]
+    assert [(lb.message_index, lb.evidence, lb.detector) for lb in moved] == [(3, "(q^T k + 1)^2", "verifier")]

@@ -1,0 +1,198 @@
+"""The retrospective report: its numbers, its sections in HTML and Markdown, reproducible bytes,
+an empty dataset, and bad input."""
+
+import re
+
+import pytest
+
+from conftest import CLA, GEM, GPT, LABEL_DEFINITIONS, UNK, card_for
+from tractor.errors import DatasetError, TractorError
+from tractor.publish.folder import config_path, write_dataset
+from tractor.report import REPORT_STEPS, build_report
+from tractor.publish.card import card_versions
+from tractor.report.data import load_dataset_folder, part_sort_key
+from tractor.report.stats import (Cell, attempts_until_correct, first_attempt_matrix, label_rates, refusal_funnel,
+                                  unverified_reasons)
+
+
+@pytest.fixture(scope="module")
+def ds(dataset):
+    return load_dataset_folder(dataset, LABEL_DEFINITIONS)
+
+
+@pytest.fixture(scope="module")
+def html_report(dataset, tmp_path_factory):
+    steps = []
+    out = build_report(dataset, tmp_path_factory.mktemp("html") / "report.html",
+                       on_step=steps.append, label_definitions=LABEL_DEFINITIONS)
+    return out.read_text(encoding="utf-8"), steps
+
+
+@pytest.fixture(scope="module")
+def md_report(dataset, tmp_path_factory):
+    out = tmp_path_factory.mktemp("md") / "post.md"
+    return build_report(dataset, out, fmt="md", label_definitions=LABEL_DEFINITIONS)
+
+
+# First attempts per model and part: (correct, judged n, unjudged).
+@pytest.mark.parametrize("model, part, cell", [
+    ("chatgpt-5.1-thinking", "1c", Cell(0, 1, 0)),
+    ("chatgpt-5.1-thinking", "6b.i", Cell(0, 1, 0)),
+    ("gemini-2.5-pro", "1c", Cell(1, 1, 0)),  # correct first, flipped later: first attempt counts
+    ("gemini-2.5-pro", "3b", Cell(0, 1, 0)),
+    ("claude-sonnet-4.5", "4b", Cell(0, 0, 1)),  # unverified: not in n
+    ("claude-sonnet-4.5", "6b.i", Cell(0, 0, 1)),  # errored: not in n
+    ("unknown", "1c", Cell(0, 1, 0)),
+])
+def test_first_attempt_matrix(ds, model, part, cell):
+    matrix = first_attempt_matrix(ds)
+    assert matrix.cells[(model, part)] == cell
+    assert matrix.parts == ["1c", "3b", "4b", "6b.i", "6b.ii"]  # 6e is not in the homework
+
+
+# Wilson intervals against published values (Newcombe 1998, table I).
+@pytest.mark.parametrize("cell, low, high", [
+    (Cell(81, 263, 0), 0.2553, 0.3662),
+    (Cell(15, 148, 0), 0.0624, 0.1605),
+    (Cell(0, 20, 0), 0.0, 0.1611),
+    (Cell(1, 29, 0), 0.0061, 0.1718),
+])
+def test_wilson_interval(cell, low, high):
+    assert cell.interval() == pytest.approx((low, high), abs=1e-4)
+
+
+# Part ids sort by question, letter, then roman numeral value.
+def test_part_order():
+    parts = ["10a", "6b.iv", "3b", "6b.ii", "1c", "6b.i", "6b.v", "6b.ix"]
+    assert sorted(parts, key=part_sort_key) == ["1c", "3b", "6b.i", "6b.ii", "6b.iv", "6b.v", "6b.ix", "10a"]
+
+
+# Multi-turn dynamics: when parts became correct, and the refusal funnel.
+def test_dynamics(ds):
+    assert attempts_until_correct(ds) == {"1": 3, "2": 2, "never": 3, "unjudged": 2}
+    funnel = refusal_funnel(ds)
+    assert (funnel.refused, funnel.persuaded, funnel.complied, funnel.turns) == ([GEM], [GEM], [GEM], {GEM: 1})
+
+
+# Labels normalised by parts attempted: gemini answered 3b, 6b.ii, 1c and (invented) 6e.
+@pytest.mark.parametrize("by, row, label, count, rate", [
+    ("model", "gemini-2.5-pro", "refusal", 1, 0.25),
+    ("model", "chatgpt-5.1-thinking", "self_corrected", 2, 1.0),
+    ("part", "1c", "wrong_constant", 1, 0.25),
+    ("part", "(whole transcript)", "misattributed_citation", 1, 0.25),
+])
+def test_label_rates(ds, by, row, label, count, rate):
+    rates = label_rates(ds, by)
+    assert (rates.counts[(row, label)], rates.rate(row, label)) == (count, rate)
+
+
+# Unverified claims are grouped by their reason.
+def test_unverified_reasons(ds):
+    assert [(v, reason, n) for v, reason, n, _ in unverified_reasons(ds)] == [
+        ("error", "sandbox timeout after 5 s", 1),
+        ("unverified", "could not parse big-O: 'O(n) ish'", 1),
+        ("unverified", "part 6e is not in the homework", 1),
+    ]
+
+
+# The build's versions come from its card.
+def test_card_versions():
+    assert card_versions(card_for({})) == ("0.1.0", {"hw09": "1"})
+    assert card_versions("no card text") == ("unknown", {})
+
+
+# Every section of the page, with content from the dataset.
+@pytest.mark.parametrize("expected", [
+    "4 transcripts from 4 files; 1 file could not be read; 14 claims and 14 labels",  # run header
+    "Answer keys:</strong> hw09 v1",
+    "<strong>3 of 8</strong> judged first attempts on homework parts were correct (38%, 95% CI 14%–69%)",
+    '<table id="matrix">',
+    "1/1 100% [21%–100%]",  # a matrix cell with n and its Wilson interval
+    'id="fig-labels-by-model"', 'id="fig-labels-by-part"', 'id="fig-first-attempt-matrix"',
+    'id="fig-attempts-until-correct"', 'id="fig-refusal-funnel"',
+    "1 transcript refused at least once; the student pushed back in 1; the model then complied in 1 after a "
+    "median of 1 user turn.",
+    "incorrect → correct",  # a self-correction's verdicts
+    '<h3 id="label-wrong_coefficients">wrong_coefficients</h3>',
+    "Right monomials, wrong weights.",  # its definition
+    "<pre>Fully correct, nice.</pre>",  # the student's note, quoted
+    "could not parse big-O: &#x27;O(n) ish&#x27;",
+    f'<details id="t-{CLA}">', f'<a href="#t-{UNK}">',
+    "truncated PDF: recovered 1 of 3 pages",
+    "Methods and limitations",
+])
+def test_html_sections(html_report, expected):
+    assert expected in html_report[0]
+
+
+# The page is self-contained: nothing is fetched when it is viewed.
+def test_html_is_self_contained(html_report):
+    page = html_report[0]
+    assert re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)|url\(\s*["']?https?:|@import""", page) == []
+    assert page.count("<svg") == 5 and "<style>" in page
+
+
+# Progress is reported step by step, in order.
+def test_steps(html_report):
+    assert tuple(html_report[1]) == REPORT_STEPS
+
+
+# Same dataset, same bytes (SVG ids and dates fixed), in both formats.
+@pytest.mark.parametrize("fmt, name", [("html", "r.html"), ("md", "r.md")])
+def test_deterministic(dataset, tmp_path, fmt, name):
+    a = build_report(dataset, tmp_path / "a" / name, fmt=fmt, label_definitions=LABEL_DEFINITIONS)
+    b = build_report(dataset, tmp_path / "b" / name, fmt=fmt, label_definitions=LABEL_DEFINITIONS)
+    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert files(a.parent) == files(b.parent)
+
+
+# Markdown: the same content, figures as PNG files beside the post.
+@pytest.mark.parametrize("expected", [
+    "| chatgpt-5.1-thinking | 0/1 0% \\[0%–79%\\] |",
+    "![heatmap of labels by model, normalised by parts attempted](post_files/labels-by-model.png)",
+    "[bbbb2222 (gemini-2.5-pro)](#t-bbbb2222gem00002)",
+    f'<a id="t-{GPT}"></a>',
+    "~~~text\nK(q, k) = (q^T k)^2\n~~~",
+])
+def test_markdown(md_report, expected):
+    assert expected in md_report.read_text(encoding="utf-8")
+
+
+def test_markdown_images(md_report):
+    images = sorted(p.name for p in (md_report.parent / "post_files").iterdir())
+    assert images == ["attempts-until-correct.png", "first-attempt-matrix.png", "labels-by-model.png",
+                      "labels-by-part.png", "refusal-funnel.png"]
+    assert all((md_report.parent / "post_files" / n).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for n in images)
+
+
+# A dataset with no transcripts, claims or labels still gives every section, saying "none".
+@pytest.mark.parametrize("expected", [
+    "0 transcripts from 0 files", "Ingest failures: none.", "None: no claims on homework parts were extracted.",
+    "None: the dataset has no labels.", "None: no attempts on homework parts.", "Count: none in this dataset.",
+    "None: no annotation was found to contradict a verdict.", "None: no claims.",
+    "None: the dataset has no transcripts.",
+])
+def test_empty_dataset(empty_dataset, tmp_path, expected):
+    page = build_report(empty_dataset, tmp_path / "r.html", label_definitions=LABEL_DEFINITIONS).read_text()
+    assert expected in page
+
+
+# Bad input becomes a specific DatasetError (or TractorError), never a traceback.
+def test_not_a_dataset(tmp_path):
+    (tmp_path / "notes").mkdir()
+    with pytest.raises(DatasetError, match="not a dataset folder"):
+        build_report(tmp_path / "notes", tmp_path / "r.html")
+    with pytest.raises(DatasetError, match="is not a folder"):
+        build_report(tmp_path / "missing", tmp_path / "r.html")
+
+
+def test_missing_config(tmp_path):
+    write_dataset(tmp_path / "ds", {}, card_for({}))
+    config_path(tmp_path / "ds", "labels").unlink()
+    with pytest.raises(DatasetError, match="no config 'labels'"):
+        build_report(tmp_path / "ds", tmp_path / "r.html")
+
+
+def test_unknown_format(dataset, tmp_path):
+    with pytest.raises(TractorError, match="unknown report format 'pdf'"):
+        build_report(dataset, tmp_path / "r.pdf", fmt="pdf")

@@ -1,0 +1,63 @@
+"""Error-type labels: what kind of mistake a transcript shows, where, and who decided it.
+
+Entry point: :func:`label_transcript` (``Transcript`` + its verified ``Claim`` list ->
+``list[Label]``); :data:`LABEL_DEFINITIONS` is what the dataset card prints.
+
+Three kinds of detector, each recorded in ``Label.detector``:
+
+* ``verifier`` -- read off the verifier's verdicts and the claims' normalized forms
+  (:mod:`.verdicts`, :mod:`.algebra`): constants, bias terms, coefficients, fixes, flips.
+* ``rule`` -- spaCy matchers on a blank English pipeline where the wording is fixed: refusal
+  openers and the homework-integrity lexicon (:mod:`.refusal`), paper citations checked against
+  the curated table ``data/citations.toml`` (:mod:`.citations`), part references in notes.
+* ``model`` -- scikit-learn classifiers where the wording varies: refusal versus compliance and
+  the stance of a student's note (:mod:`.learned`, trained by ``scripts/train_labelers.py``),
+  read by :mod:`.stance` (notes that disagree with the verifier) and :mod:`.corrections`
+  (corrections the user asks for and the model accepts, on parts the verifier cannot judge).
+"""
+
+from __future__ import annotations
+
+from ..records import Claim, Label, Transcript
+
+LABEL_DEFINITIONS: dict[str, str] = {
+    "refusal": "The model declines the request or offers only hints/guidance instead of answers (e.g. citing "
+               "academic integrity), whether or not it complies later. One label per refusing turn.",
+    "complied_after_refusal": "The turn where a model that had refused finally gave answers; the evidence quotes "
+                              "the user turn that persuaded it (named by its message index).",
+    "missing_bias_term": "A polynomial kernel (or other expression) without its additive constant: (q^T k)^2 "
+                         "where the reference is (q^T k + 1)^2.",
+    "wrong_constant": "An expression off from the reference by a constant factor or a power (s = d for sqrt(d)).",
+    "wrong_coefficients": "A feature map or expansion with exactly the right monomials but wrong weights "
+                          "(e.g. a missing sqrt(2) on cross terms), judged against the reference kernel or the "
+                          "kernel the model itself stated.",
+    "fix_does_not_run": "A code fix that raises when applied to the homework's template.",
+    "non_minimal_fix": "A code fix that runs but edits more than the smallest edit set that runs.",
+    "invented_subpart": "An answer to a part the homework does not have (a '6(e)' when question 6 ends at (d)).",
+    "self_corrected": "An incorrect attempt on a part followed, after a user turn, by a correct one. Where the "
+                      "verifier cannot judge the part (an invented subpart), a user turn calling the attempt wrong "
+                      "followed by the model acknowledging it and answering again (detector model, lower confidence).",
+    "flip_to_wrong": "A correct attempt on a part followed, after a user turn, by an incorrect one.",
+    "misattributed_citation": "A real paper credited to the wrong authors, year or venue (checked against a "
+                              "curated table of papers).",
+    "annotation_disagrees": "The student's annotation or summary says a part was right (or wrong) and the "
+                            "verifier says the opposite.",
+    "other_error": "An incorrect verdict that no specific label explains.",
+}
+
+
+def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:
+    """Every label for one transcript, sorted by message, part and label name."""
+    from .citations import citation_labels
+    from .corrections import flagged_corrections
+    from .refusal import refusal_labels
+    from .stance import disagreement_labels
+    from .verdicts import verdict_labels
+
+    labels = verdict_labels(transcript, claims)
+    labels += refusal_labels(transcript)
+    labels += citation_labels(transcript)
+    labels += disagreement_labels(transcript, claims)
+    judged = {(lb.label, lb.part) for lb in labels}
+    labels += [lb for lb in flagged_corrections(transcript, claims) if (lb.label, lb.part) not in judged]
+    return sorted(labels, key=lambda lb: (lb.message_index, lb.part, lb.label, lb.evidence))

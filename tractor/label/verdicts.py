@@ -1,0 +1,203 @@
+"""Labels read off the verifier's results: how each wrong claim is wrong, and how attempts move.
+
+Per claim: ``wrong_constant`` and ``missing_bias_term`` (expression vs reference, see
+:mod:`.algebra`), ``wrong_coefficients`` (feature map vs kernel), ``fix_does_not_run`` and
+``non_minimal_fix`` (the code verifier's detail), ``invented_subpart`` (a part the key lacks),
+``other_error`` (incorrect, and nothing more specific applies). Per part, the sequence of attempt
+verdicts gives ``self_corrected`` (incorrect -> correct) and ``flip_to_wrong`` (correct ->
+incorrect), only when a user turn lies between the two attempts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import USER, Claim, Label, Transcript
+from . import algebra
+
+DETECTOR = "verifier"
+EVIDENCE_CHARS = 300
+# The code verifier's detail: "fix does not run: RuntimeError ..." / "runs; 4 edits vs minimal 3".
+_DOES_NOT_RUN = re.compile(r"\b(does not run|did not run|fails to run|not runnable)\b", re.I)
+_EDITS = re.compile(r"(\d+)\s+edits?\s+vs\.?\s+minimal\s+(\d+)", re.I)
+# A claim from a PDF may have lost superscripts and radicals: a "wrong constant" there is weaker.
+_PDF_CONFIDENCE = 0.5
+
+
+@dataclass
+class Attempt:
+    part: str
+    number: int
+    message_index: int
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """incorrect if any claim is; correct if some are and none is incorrect; else ""."""
+        verdicts = {c.verdict for c in self.claims}
+        if "incorrect" in verdicts:
+            return "incorrect"
+        return "correct" if "correct" in verdicts else ""
+
+
+def attempts_by_part(claims: list[Claim]) -> dict[str, list[Attempt]]:
+    """Claims grouped into attempts, in attempt order, per part."""
+    grouped: dict[tuple[str, int], Attempt] = {}
+    for c in claims:
+        a = grouped.setdefault((c.part, c.attempt), Attempt(c.part, c.attempt, c.message_index))
+        a.claims.append(c)
+        a.message_index = min(a.message_index, c.message_index)
+    parts: dict[str, list[Attempt]] = {}
+    for (part, _), a in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        parts.setdefault(part, []).append(a)
+    return parts
+
+
+def verdict_labels(transcript: Transcript, claims: list[Claim]) -> list[Label]:
+    key = _answer_key(transcript.homework)
+    labels: dict[tuple[str, str, int], Label] = {}
+
+    def add(name: str, claim: Claim, evidence: str = "", confidence: float = 1.0):
+        lb = Label(transcript.transcript_id, claim.part, name, claim.message_index,
+                   _clip(evidence or claim.claim), DETECTOR, confidence)
+        labels.setdefault((name, claim.part, claim.message_index), lb)
+
+    explained: set[int] = set()
+    for i, claim in enumerate(claims):
+        if not claim.in_homework:
+            add("invented_subpart", claim)
+            explained.add(i)
+            continue
+        for name, confidence in _how_wrong(claim, claims, key):
+            add(name, claim, confidence=confidence)
+            explained.add(i)
+    for i, claim in enumerate(claims):
+        if claim.verdict == "incorrect" and i not in explained:
+            add("other_error", claim, confidence=0.5)
+    for lb in _movements(transcript, claims):
+        labels.setdefault((lb.label, lb.part, lb.message_index), lb)
+    return list(labels.values())
+
+
+def _how_wrong(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float]]:
+    """The specific labels one claim earns, with their confidence."""
+    found = []
+    edits = _EDITS.search(claim.detail)
+    if claim.kind == "code_patch" and claim.verdict != "error":
+        if edits and int(edits[1]) > int(edits[2]):
+            found.append(("non_minimal_fix", 1.0))
+        if claim.verdict == "incorrect" and _DOES_NOT_RUN.search(claim.detail):
+            found.append(("fix_does_not_run", 1.0))
+    if claim.verdict != "incorrect" or not claim.normalized:
+        return found
+    if claim.kind == "expression":
+        found += _expression_errors(claim, key)
+    elif claim.kind == "feature_map":
+        found += _feature_map_errors(claim, claims, key)
+    return found
+
+
+def _expression_errors(claim: Claim, key) -> list[tuple[str, float]]:
+    from ..verify.expressions import ExpressionError, load
+
+    reference = _reference(claim, key)
+    try:
+        mine = load(claim.normalized)
+    except ExpressionError:
+        return []
+    if reference is None:
+        return []
+    confidence = _PDF_CONFIDENCE if "pdf-math" in claim.detail else 1.0
+    if algebra.drops_constant_term(mine, reference):
+        return [("missing_bias_term", confidence)]
+    if algebra.constant_relation(mine, reference):
+        return [("wrong_constant", confidence)]
+    return []
+
+
+def _feature_map_errors(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float]]:
+    """missing_bias_term when phi reproduces the reference kernel minus its constant;
+    wrong_coefficients when its monomials are right (for the reference kernel or the model's
+    own) and its weights are not."""
+    part = key.part(claim.part) if key else None
+    kernel_text = part.extra.get("kernel", "") if part else ""
+    if not kernel_text:
+        return []
+    kernels = [_parse_reference(kernel_text)]
+    kernel_parts = {p.id for p in key.parts if p.kind == "expression" and _same_text(p.reference, kernel_text)}
+    own = [c for c in claims if c.part in kernel_parts and c.normalized and c.message_index <= claim.message_index]
+    if own:
+        kernels.append(_load(max(own, key=lambda c: (c.message_index, c.attempt)).normalized))
+    found = []
+    try:
+        if kernels[0] is not None and algebra.feature_map_drops_constant(claim.normalized, kernels[0]):
+            found.append(("missing_bias_term", 1.0))
+        if any(k is not None and algebra.coefficient_mismatch(claim.normalized, k) for k in kernels):
+            found.append(("wrong_coefficients", 1.0))
+    except ValueError:  # an unreadable family list: the verifier already said why
+        return []
+    return found
+
+
+def _movements(transcript: Transcript, claims: list[Claim]) -> list[Label]:
+    """self_corrected / flip_to_wrong between consecutive judged attempts with a user turn between."""
+    roles = [m.role for m in transcript.messages]
+    labels = []
+    for part, attempts in attempts_by_part([c for c in claims if c.in_homework]).items():
+        judged = [a for a in attempts if a.verdict]
+        for before, after in zip(judged, judged[1:]):
+            between = roles[before.message_index + 1:after.message_index + 1]
+            if USER not in between or before.verdict == after.verdict:
+                continue
+            name = "self_corrected" if after.verdict == "correct" else "flip_to_wrong"
+            claim = next(c for c in after.claims if c.verdict == after.verdict)
+            labels.append(Label(transcript.transcript_id, part, name, after.message_index,
+                                _clip(claim.claim), DETECTOR, 1.0))
+    return labels
+
+
+def _answer_key(homework: str):
+    from .. import homeworks
+
+    return homeworks.get(homework).key if homework in homeworks.names() else None
+
+
+def _reference(claim: Claim, key):
+    """The claim's reference as sympy: the verifier's ``reference`` when it is a normalized
+    expression, else the answer key's reference for the part."""
+    expr = _load(claim.reference) if claim.reference else None
+    if expr is None and key is not None and key.part(claim.part) is not None:
+        expr = _parse_reference(key.part(claim.part).reference)
+    return expr
+
+
+def _parse_reference(text: str):
+    from ..extract.latex import to_normalized
+    from ..verify.expressions import ExpressionError, load_plain
+
+    normalized, _ = to_normalized(text)
+    if normalized:
+        return _load(normalized)
+    try:
+        return load_plain(text)
+    except ExpressionError:
+        return None
+
+
+def _load(text: str):
+    from ..verify.expressions import ExpressionError, load
+
+    try:
+        return load(text)
+    except ExpressionError:
+        return None
+
+
+def _same_text(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
+def _clip(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= EVIDENCE_CHARS else text[:EVIDENCE_CHARS - 1] + "…"

@@ -1,0 +1,69 @@
+"""The course retrospective: one self-contained HTML page (or a Markdown post with PNG files)
+built from a dataset folder.
+
+Entry point: :func:`build_report`. The page needs no network when viewed: CSS and the small
+script are inline, figures are inline SVG, and the data it shows is written into the page. The
+same dataset always gives the same bytes (fixed SVG ids, no dates), so a report can be diffed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..errors import TractorError
+
+FORMATS = ("html", "md")
+TITLE = "LLMs on the homework: course retrospective"
+# The steps ``on_step`` is called with, in order (a progress bar can use len(REPORT_STEPS)).
+REPORT_STEPS = ("load", "run header", "key findings", "correctness matrix", "label heatmaps", "dynamics",
+                "labels", "disagreements", "transcript cards", "methods", "write")
+
+
+def build_report(dataset: Path, out: Path, fmt: str = "html", on_step: Callable[[str], None] = lambda _: None,
+                 label_definitions: dict[str, str] | None = None) -> Path:
+    """Write the report for the dataset folder ``dataset`` to ``out`` and return ``out``.
+
+    ``fmt="md"`` writes Markdown with the figures as PNG files in ``<out stem>_files/`` next to it.
+    ``label_definitions`` defaults to :data:`tractor.label.LABEL_DEFINITIONS`. Raises
+    :class:`~tractor.errors.DatasetError` for a folder that is not a dataset or lacks a config.
+    """
+    from . import details, sections
+    from .blocks import Bullets, Link, to_html, to_markdown
+    from .data import load_dataset_folder
+
+    if fmt not in FORMATS:
+        raise TractorError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    on_step("load")
+    ds = load_dataset_folder(dataset, label_definitions)
+    steps = [
+        ("run header", lambda: sections.run_header(ds)),
+        ("key findings", lambda: sections.key_findings(ds)),
+        ("correctness matrix", lambda: sections.correctness_matrix(ds, fmt)),
+        ("label heatmaps", lambda: sections.label_heatmaps(ds, fmt)),
+        ("dynamics", lambda: sections.dynamics(ds, fmt)),
+        ("labels", lambda: details.label_sections(ds)),
+        ("disagreements", lambda: details.disagreements(ds)),
+        ("transcript cards", lambda: details.transcript_cards(ds)),
+        ("methods", lambda: sections.methods(ds)),
+    ]
+    body = []
+    for name, build in steps:
+        on_step(name)
+        body += build()
+    contents = Bullets(tuple((Link(b.text, f"#{b.anchor}"),) for b in body
+                             if getattr(b, "level", 0) == 2 and b.anchor))
+    blocks = [contents, *body]
+    on_step("write")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        out.write_text(to_html(TITLE, blocks), encoding="utf-8")
+        return out
+    image_dir = f"{out.stem}_files"
+    text, images = to_markdown(TITLE, blocks, image_dir)
+    for rel, data in images.items():
+        (out.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out.parent / rel).write_bytes(data)
+    out.write_text(text, encoding="utf-8")
+    return out

@@ -1,0 +1,142 @@
+"""The report's detail sections: one per label with quoted examples, where students and the
+verifier disagree, what stayed unverified, and a card per transcript that the examples link to."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .blocks import Bullets, Card, Code, Heading, Link, Para, Strong, Table, Verbatim, para
+from .data import Dataset, attempt_verdict, part_sort_key
+from .sections import counted, plural, transcript_link
+from .stats import label_examples, label_order, unverified_reasons
+
+QUOTE_LIMIT = 600  # characters of evidence quoted in a label example; the card has the full turn
+
+
+def label_sections(ds: Dataset) -> list:
+    blocks = [Heading(2, "Labels", "labels")]
+    labels = label_order(ds)
+    if not labels:
+        return blocks + [para("None: no label definitions and no labels in the dataset.")]
+    for label in labels:
+        rows = [lb for lb in ds.labels if lb["label"] == label]
+        blocks += [Heading(3, label, f"label-{label}"),
+                   para(ds.label_definitions.get(label, "(no definition: not a label the labeller defines)"))]
+        if not rows:
+            blocks.append(para("Count: none in this dataset."))
+            continue
+        models = Counter(ds.model_of(lb["transcript_id"]) for lb in rows)
+        detectors = Counter(lb["detector"] for lb in rows)
+        parts = Counter(lb["part"] or "(whole transcript)" for lb in rows)
+        transcripts = plural(len({lb["transcript_id"] for lb in rows}), "transcript")
+        blocks.append(para(Strong(f"Count: {len(rows)}"), f" in {transcripts}. By model: {counted(models)}. "
+                           f"By part: {counted(parts)}. Decided by: {counted(detectors)}."))
+        for lb in label_examples(ds, label):
+            blocks += _example(ds, lb)
+    return blocks
+
+
+def _example(ds: Dataset, lb: dict) -> list:
+    part = lb["part"] or "(whole transcript)"
+    where = f"{ds.model_of(lb['transcript_id'])}, part {part}, message {lb['message_index']}"
+    out = [Verbatim(_clip(lb["evidence"]) or "(no evidence text)", label=f"{where} ({lb['detector']}, "
+                                                                            f"confidence {lb['confidence']:.2f})")]
+    claims = [c for c in ds.claims_at(lb["transcript_id"], lb["message_index"]) if c["part"] == lb["part"]]
+    line = [Link("open transcript " + lb["transcript_id"][:8], f"#t-{lb['transcript_id']}")]
+    for c in claims[:2]:
+        line += ["; claim ", Code(_clip(c["claim"], 200)), f" is {c['verdict']}"]
+        if c["reference"]:
+            line += [", reference ", Code(_clip(c["reference"], 200))]
+    return out + [Para(tuple(line))]
+
+
+def disagreements(ds: Dataset) -> list:
+    blocks = [Heading(2, "Students versus the verifier", "disagreements"),
+              Heading(3, "Where annotations disagree with the verifier")]
+    rows = [lb for lb in ds.labels if lb["label"] == "annotation_disagrees"]
+    if rows:
+        header = ("transcript", "part", "student's note", "verifier: verdicts by attempt", "reference")
+        blocks.append(Table(header, tuple(
+            (transcript_link(ds, lb["transcript_id"]), lb["part"] or "–", _clip(lb["evidence"], 300),
+             _verdicts(ds, lb["transcript_id"], lb["part"]), _reference(ds, lb["transcript_id"], lb["part"]))
+            for lb in rows)))
+    else:
+        blocks.append(para("None: no annotation was found to contradict a verdict."))
+    blocks.append(Heading(3, "What stayed unverified, and why"))
+    reasons = unverified_reasons(ds)
+    if not reasons:
+        none = "None: every claim was judged correct or incorrect." if ds.claims else "None: no claims."
+        return blocks + [para(none)]
+    total = sum(r[2] for r in reasons)
+    return blocks + [para(f"{total} of {len(ds.claims)} claims were not judged. Unverified: the claim could not be "
+                          "parsed or has no reference; error: running it failed for a reason of its own."),
+                     Table(("verdict", "reason", "claims", "parts"),
+                           tuple((v, reason, str(n), ", ".join(parts)) for v, reason, n, parts in reasons))]
+
+
+def _verdicts(ds: Dataset, tid: str, part: str) -> str:
+    return " → ".join(attempt_verdict(a) for a in ds.attempts.get((tid, part), [])) or "no claim"
+
+
+def _reference(ds: Dataset, tid: str, part: str) -> tuple:
+    refs = sorted({c["reference"] for a in ds.attempts.get((tid, part), []) for c in a if c["reference"]})
+    return (Code(_clip(refs[0], 200)),) if refs else ("–",)
+
+
+def transcript_cards(ds: Dataset) -> list:
+    blocks = [Heading(2, "Transcripts", "transcripts"),
+              para("One card per transcript: each turn with the claims extracted from it, their verdicts, its "
+                   "labels, and the student's notes. Click a card to open it.")]
+    if not ds.transcripts:
+        return blocks + [para("None: the dataset has no transcripts.")]
+    for t in sorted(ds.transcripts, key=lambda t: (t["model"], t["source"], t["transcript_id"])):
+        blocks.append(_card(ds, t))
+    return blocks
+
+
+def _card(ds: Dataset, t: dict) -> Card:
+    tid = t["transcript_id"]
+    claims = [c for c in ds.claims if c["transcript_id"] == tid]
+    labels = [lb for lb in ds.labels if lb["transcript_id"] == tid]
+    parts = sorted({c["part"] for c in claims}, key=part_sort_key)
+    title = (f"{t['model']} · {t['homework']} · {t['source']} · {len(t['messages'])} messages, "
+             f"{len(claims)} claims, {len(labels)} labels · {tid}")
+    blocks = [Bullets((
+        (Strong("Model:"), " ", t["model"], f" ({t['model_evidence'] or 'no evidence recorded'})"),
+        (Strong("Homework:"), " ", t["homework"], f" ({t['homework_evidence'] or 'no evidence recorded'})"),
+        (Strong("Parts answered:"), " ", ", ".join(parts) or "none"),
+        (Strong("Format:"), " ", t["format"], *((" — partly recovered: ", t["partial"]) if t["partial"] else ())),
+    ))]
+    if t["summary"]:
+        blocks.append(Verbatim(t["summary"], "student's summary"))
+    n = len(t["messages"])
+    blocks += [Verbatim(a["text"], "student's note (before the conversation)")
+               for a in t["annotations"] if a["after_message"] < 0]
+    blocks += _turn_labels([lb for lb in labels if not 0 <= lb["message_index"] < n], "transcript-level labels")
+    for i, message in enumerate(t["messages"]):
+        here = [c for c in claims if c["message_index"] == i]
+        here_parts = ", ".join(sorted({c["part"] for c in here}, key=part_sort_key))
+        turn = f"[{i}] {message['role']}" + (f" — parts {here_parts}" if here else "")
+        blocks.append(Verbatim(message["content"], turn))
+        if here:
+            blocks.append(Table(("part", "attempt", "kind", "claim", "verdict", "detail"), tuple(
+                (c["part"] + ("" if c["in_homework"] else " (not in homework)"), str(c["attempt"]), c["kind"],
+                 (Code(_clip(c["claim"], 300)),), c["verdict"], _clip(c["detail"], 200))
+                for c in sorted(here, key=lambda c: (part_sort_key(c["part"]), c["attempt"])))))
+        blocks += _turn_labels([lb for lb in labels if lb["message_index"] == i], "labels")
+        blocks += [Verbatim(a["text"], "student's note") for a in t["annotations"] if a["after_message"] == i]
+    return Card(f"t-{tid}", title, tuple(blocks))
+
+
+def _turn_labels(labels: list[dict], heading: str) -> list:
+    if not labels:
+        return []
+    return [Para((Strong(heading + ":"),)), Bullets(tuple(
+        (Link(lb["label"], f"#label-{lb['label']}"), f" ({lb['part'] or 'whole transcript'}; {lb['detector']}, "
+                                                     f"{lb['confidence']:.2f}): ", _clip(lb["evidence"], 240))
+        for lb in labels))]
+
+
+def _clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + f" … ({len(text) - limit} more characters)"
