@@ -32,6 +32,17 @@ def test_known_sentences(name, sentence):
     assert sentence in read(PDFS / name).text
 
 
+# A user's turn printed as a right-aligned bubble is a paragraph of its own, even with no
+# vertical gap and across a page break.
+@pytest.mark.parametrize("name, paragraph", [
+    ("002_dae959164a571601.pdf", "What if M and D were distinct values?"),
+    ("002_dae959164a571601.pdf", "Does the similarity function strictly have to be positive?"),
+    ("002_dae959164a571601.pdf", "For 6c), do we know the relative scale between n, D, and M?"),
+])
+def test_bubble_is_own_paragraph(name, paragraph):
+    assert f"\n\n{paragraph}\n\n" in read(PDFS / name).text
+
+
 # Inline math stays between the words around it (corpus/*.txt holds the same sentences as
 # LaTeX), superscripts and subscripts come back as ^ and _, fractions and radicals are rebuilt.
 @pytest.mark.parametrize("name, expected", [

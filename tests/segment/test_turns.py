@@ -1,6 +1,5 @@
 """segment(): a post's text becomes messages, the student's annotations and the summary."""
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -107,16 +106,9 @@ CASES = [(gold, kind) for gold in (json.loads(path.read_text()) for path in GOLD
          if kind == "txt" or (CORPUS / "pdf" / f"{gold['stem']}.{kind}").exists()]
 
 
-@pytest.mark.parametrize("gold, kind", [
-    pytest.param(gold, kind, id=f"{gold['stem'][:3]}-{kind}", marks=(
-        [pytest.mark.xfail(strict=True, reason="PDF print of 002: two short follow-ups are read "
-                                               "as answer text (7 user / 7 assistant)")]
-        if (gold["stem"].startswith("002") and kind == "pdf") else []))
-    for gold, kind in CASES
-])
+@pytest.mark.parametrize("gold, kind", [pytest.param(gold, kind, id=f"{gold['stem'][:3]}-{kind}")
+                                        for gold, kind in CASES])
 def test_turn_counts_match_gold(gold, kind):
-    if kind != "txt" and importlib.util.find_spec("tractor.ingest.pdf") is None:
-        pytest.skip("PDF reader not available")
     result = _sample(gold["stem"], kind)
     users = sum(message.role == "user" for message in result.messages)
     assistants = len(result.messages) - users

@@ -29,6 +29,7 @@ _CHAT_LINK = re.compile(r"https?://\S+/(?:share|c|chat|conversations?)/[\w-]{6,}
 # A metadata Creator that is a person ("Jane Q. Doe"), not a program ("Microsoft Word", "Skia").
 _PERSON_NAME = re.compile(r"^[A-Z][a-z'-]+(?: [A-Z][a-z'-]*\.?){1,3}$")
 _PARAGRAPH_PITCH = 1.8  # baseline distance, in ems of the lower line, that means a blank line
+_BUBBLE_SHIFT = 4.0  # sideways jump of a prose line's left edge, in ems, that starts a paragraph
 
 
 def read_pdf(data: bytes, source: str) -> Document:
@@ -178,14 +179,32 @@ def _assemble(pages: list[list[Line]]) -> str:
             left = min(line.left for _, line in lines[start:i])
             block_left.update((k, left) for k in range(start, i))
         start = i
+    right_margin: dict[int, float] = {}
+    for number, line in lines:
+        right_margin[number] = max(right_margin.get(number, 0.0), line.right)
     out: list[str] = []
     for i, (number, line) in enumerate(lines):
-        if i and lines[i - 1][0] == number \
-                and lines[i - 1][1].base - line.base > _PARAGRAPH_PITCH * max(line.size, lines[i - 1][1].size):
+        if i and _new_paragraph(lines[i - 1][1], line, lines[i - 1][0] == number,
+                                max(right_margin[number], right_margin[lines[i - 1][0]])):
             out.append("")
         indent = round((line.left - block_left[i]) / line.mono_width) if i in block_left else 0
         out.append(" " * indent + line.text)
     return "\n".join(out)
+
+
+def _new_paragraph(above: Line, line: Line, same_page: bool, right_margin: float) -> bool:
+    """A paragraph starts where the baseline distance is large, or at the edge of a
+    right-aligned bubble: chat prints set the user's turns that way, often with no extra
+    vertical space before the answer. A bubble line is shifted right by several ems and ends
+    at the right margin (centred display math is shifted too, but stops short of the margin).
+    The bubble test also applies across a page break, where baselines cannot be compared."""
+    em = max(line.size, above.size)
+    if same_page and above.base - line.base > _PARAGRAPH_PITCH * em:
+        return True
+    if line.mono_width or above.mono_width or abs(line.left - above.left) <= _BUBBLE_SHIFT * em:
+        return False
+    shifted = line if line.left > above.left else above
+    return right_margin - shifted.right < _BUBBLE_SHIFT * em
 
 
 def _title_from_header(furniture: list[str]) -> str:

@@ -74,6 +74,7 @@ class Line:
     base: float  # baseline of the line's first glyph
     size: float  # em size of the line's first glyph
     mono_width: float = 0.0
+    right: float = 0.0  # right edge of the line's last glyph
 
 
 @dataclass
@@ -197,10 +198,11 @@ def _build_line(glyphs: list[Glyph], chars: _Chars) -> Line:
     if chars.font(first.index)[1] and chars.font(glyphs[-1].index)[1]:
         width = statistics.median(g.right - g.left for g in glyphs)
         return Line(_join_monospace(glyphs, width), first.left, top, bottom, first.base, first.size,
-                    mono_width=width)
+                    mono_width=width, right=glyphs[-1].right)
     if min(g.size for g in glyphs) < 0.95 * max(g.size for g in glyphs):  # mixed fonts or sizes
         chars.fill_baselines(glyphs)
-    return Line(_render(glyphs, chars), first.left, top, bottom, first.base, first.size)
+    return Line(_render(glyphs, chars), first.left, top, bottom, first.base, first.size,
+                right=max(g.right for g in glyphs))
 
 
 def _join_monospace(glyphs: list[Glyph], width: float) -> str:
