@@ -1,17 +1,12 @@
-"""Shared fixtures: paths to the real sample material bundled in the repository."""
-
-from pathlib import Path
+"""Shared fixtures: a fixed pseudonym key, and the bundled corpus built once per session."""
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "corpus"
-BAD_INPUTS = REPO / "tests" / "fixtures" / "bad-inputs"
-GOLD = REPO / "data" / "gold"
+from testdata import CORPUS
 
 
 @pytest.fixture(autouse=True)
-def _pseudonym_key(monkeypatch, tmp_path_factory):
+def _pseudonym_key(monkeypatch):
     """A fixed pseudonym key, so tests never create or read the user's key file."""
     monkeypatch.setenv("TRACTOR_PSEUDONYM_KEY", "test-key-not-secret")
 
@@ -28,14 +23,3 @@ def corpus_dataset(tmp_path_factory):
     summary = build_dataset(BuildConfig(corpus=CORPUS, out=out))
     return out, summary
 
-
-def gold_files():
-    import json
-
-    return [json.loads(p.read_text()) for p in sorted(GOLD.glob("*.json"))]
-
-
-def gold_for(source: str):
-    """The gold entry whose stem the base name of ``source`` starts with (data/gold/README.md)."""
-    name = source.split("#")[0].rsplit("/", 1)[-1]
-    return next((g for g in gold_files() if name.startswith(g["stem"])), None)

@@ -7,7 +7,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import BAD_INPUTS, CORPUS
+from testdata import BAD_INPUTS, CORPUS
 from tractor.cli import main
 
 

@@ -2,11 +2,13 @@
 
 An entry holds the file's transcripts (segmented, scrubbed, identified) and failures, keyed by
 the SHA-256 of the file's bytes and a salt made of the tool version, the fingerprint of the
-trained models and alias tables in ``data/``, the pseudonym key and the roster. Claims are not
-cached here: they are re-extracted from cached transcripts, and verdicts come from the
-verifier's own cache, keyed by answer-key version, so a changed key re-verifies only the
-claims of the homework whose key changed. Entries are written atomically; a corrupt or foreign
-entry is ignored and rebuilt.
+trained models and alias tables in ``data/``, the pseudonym key and the roster. A second entry
+holds the file's claims and labels, keyed in addition by the files of its homeworks' answer keys
+and by the label models (:func:`result_context`), so an unchanged corpus is not re-processed at
+all. When a key changes, claims are re-extracted from the cached transcripts and verdicts come
+from the verifier's own cache, keyed by answer-key version, so only the claims of the homework
+whose key changed are re-verified. Entries are written atomically; a corrupt or foreign entry is
+ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from pathlib import Path
 
 from . import __version__
 from .paths import data_dir
-from .records import Annotation, FailedFile, Message, Transcript
+from .records import Annotation, Claim, FailedFile, Label, Message, Transcript
 
 _FORMAT = 1
 # Data files whose change must invalidate cached transcripts (not the answer keys: see above).
 _DATA_GLOBS = ("models/*", "models.toml", "segment/*")
+# Data files that shape claims and labels besides the answer keys (hashed per homework below).
+_RESULT_GLOBS = ("labels/*", "labels/models/*", "citations.toml")
 
 
 def default_cache_dir() -> Path:
@@ -34,14 +38,26 @@ def default_cache_dir() -> Path:
 
 @cache
 def build_salt(privacy_fingerprint: str) -> str:
-    h = hashlib.sha256(f"{_FORMAT}|{__version__}|{privacy_fingerprint}".encode())
+    return _fingerprint(f"{_FORMAT}|{__version__}|{privacy_fingerprint}", _DATA_GLOBS)
+
+
+@cache
+def _fingerprint(seed: str, patterns: tuple[str, ...]) -> str:
+    h = hashlib.sha256(seed.encode())
     root = data_dir()
-    for pattern in _DATA_GLOBS:
+    for pattern in patterns:
         for path in sorted(root.glob(pattern)):
             if path.is_file():
                 h.update(path.relative_to(root).as_posix().encode())
                 h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:24]
+
+
+def result_context(verify: bool, homeworks: set[str]) -> str:
+    """What a file's claims and labels depend on beyond its transcripts: the verify switch, the
+    label models and the answer-key folders (key, templates) of the file's homeworks."""
+    keys = tuple(f"homeworks/{name}/*" for name in sorted(homeworks))
+    return _fingerprint(f"verify={verify}", _RESULT_GLOBS + keys)
 
 
 class BuildCache:
@@ -50,8 +66,9 @@ class BuildCache:
     def __init__(self, root: Path, salt: str):
         self.root = Path(root) / salt
 
-    def _path(self, digest: str, source: str) -> Path:
-        name = hashlib.sha256(f"{digest}|{source}".encode()).hexdigest()
+    def _path(self, digest: str, source: str, context: str = "") -> Path:
+        key = f"{digest}|{source}" + (f"|result|{context}" if context else "")
+        name = hashlib.sha256(key.encode()).hexdigest()
         return self.root / name[:2] / f"{name}.json"
 
     def get(self, digest: str, source: str) -> tuple[list[Transcript], list[FailedFile]] | None:
@@ -62,13 +79,27 @@ class BuildCache:
             return None
 
     def put(self, digest: str, source: str, transcripts: list[Transcript], failures: list[FailedFile]) -> None:
-        path = self._path(digest, source)
+        self._write(self._path(digest, source), {"transcripts": [asdict(t) for t in transcripts],
+                                                 "failures": [asdict(f) for f in failures]})
+
+    def get_result(self, digest: str, source: str, context: str) -> tuple[list[Claim], list[Label]] | None:
+        """The claims and labels stored for a file under ``context`` (:func:`result_context`)."""
+        try:
+            raw = json.loads(self._path(digest, source, context).read_text(encoding="utf-8"))
+            return [Claim(**c) for c in raw["claims"]], [Label(**lb) for lb in raw["labels"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_result(self, digest: str, source: str, context: str, claims: list[Claim], labels: list[Label]) -> None:
+        self._write(self._path(digest, source, context), {"claims": [asdict(c) for c in claims],
+                                                          "labels": [asdict(lb) for lb in labels]})
+
+    @staticmethod
+    def _write(path: Path, entry: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"transcripts": [asdict(t) for t in transcripts],
-                              "failures": [asdict(f) for f in failures]}, ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
+            fh.write(json.dumps(entry, ensure_ascii=False))
         os.replace(tmp, path)
 
 

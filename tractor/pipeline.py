@@ -142,7 +142,12 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
         cached = ingest(data, safe_rel, path.suffix, scrubber)
         if cache:
             cache.put(digest, safe_rel, *cached)
-    result.transcripts, result.failures = cached
+    result.transcripts, result.failures = cached[0], list(cached[1])
+    context = _result_context(config, result.transcripts) if cache else ""
+    done = cache.get_result(digest, safe_rel, context) if cache else None
+    if done is not None:
+        result.claims, result.labels = done
+        return result
     for transcript in result.transcripts:
         stage = "extract"
         try:
@@ -152,7 +157,16 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
             result.labels += label_transcript(transcript, claims)
         except Exception as exc:  # one transcript's bug must not take the batch down
             result.failures.append(FailedFile(transcript.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
+    # a crash or a sandbox error may not happen next time: only clean results are kept
+    if cache and len(result.failures) == len(cached[1]) and all(c.verdict != "error" for c in result.claims):
+        cache.put_result(digest, safe_rel, context, result.claims, result.labels)
     return result
+
+
+def _result_context(config: BuildConfig, transcripts: list[Transcript]) -> str:
+    from .build_cache import result_context
+
+    return result_context(config.verify, {t.homework for t in transcripts})
 
 
 def ingest(data: bytes, source: str, suffix: str, scrubber) -> tuple[list[Transcript], list[FailedFile]]:

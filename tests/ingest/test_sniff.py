@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import BAD_INPUTS, CORPUS
+from testdata import BAD_INPUTS, CORPUS
 from tractor.errors import IngestError
 from tractor.ingest import load_file, sniff
 

@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from conftest import BAD_INPUTS, CORPUS
+from testdata import BAD_INPUTS, CORPUS
 from tractor.errors import IngestError
 from tractor.ingest.text import decode_text
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GEM, LABEL_DEFINITIONS
+from report_rows import GEM, LABEL_DEFINITIONS
 from tractor.report import build_report
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

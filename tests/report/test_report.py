@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import CLA, GEM, GPT, LABEL_DEFINITIONS, UNK, card_for
+from report_rows import CLA, GEM, GPT, LABEL_DEFINITIONS, UNK, card_for
 from tractor.errors import DatasetError, TractorError
 from tractor.publish.folder import config_path, write_dataset
 from tractor.report import REPORT_STEPS, build_report

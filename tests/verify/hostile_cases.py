@@ -14,7 +14,7 @@ HOME = Path.home()
 HOST_MARKER = "/tmp/tractor_sandbox_host_marker"
 PWNED = REPO / "PWNED"
 HOST_MARKERS = (HOST_MARKER, str(PWNED), str(HOME / "tractor_pwned"), "/etc/tractor_pwned")
-PROTECTED_FILES = (REPO / "setup.cfg", REPO / "LICENSE")
+PROTECTED_FILES = (REPO / "LICENSE", Path(__file__))
 
 HOSTILE_CASES = [
     # runaway CPU and time: RLIMIT_CPU (SIGXCPU, then SIGKILL) and the server's wall clock
@@ -77,7 +77,7 @@ HOSTILE_CASES = [
     ("write into /etc", "def main():\n    open('/etc/tractor_pwned', 'w').write('x')",
      "forbidden: write outside the sandbox dir"),
     ("write through a symlink out of the job dir",
-     f"import os\ndef main():\n    os.symlink({str(REPO / 'setup.cfg')!r}, 'link')\n"
+     f"import os\ndef main():\n    os.symlink({str(REPO / 'LICENSE')!r}, 'link')\n"
      "    open('link', 'w').write('x')",
      "forbidden: write outside the sandbox dir"),
     ("write the fork server's memory",

@@ -28,6 +28,7 @@ import json
 import os
 import queue
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -150,20 +151,29 @@ class _Worker:
 
     def __init__(self, level: str, preload: tuple[str, ...]):
         self._stderr = tempfile.TemporaryFile()
+        # Job directories go under a directory this side owns, so they are removed even when
+        # the worker is killed; under bwrap, /tmp is the worker's own tmpfs and vanishes with it.
+        self._scratch = None if level == "bwrap" else tempfile.mkdtemp(prefix="tractor-sandbox-")
         self.process = subprocess.Popen(
             [*isolation_command(level), sys.executable, "-I", str(_WORKER_SCRIPT)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=_WORKER_ENV)
         config = {"sys_path": _import_path(), "preload": list(preload),
+                  "scratch_dir": self._scratch or "/tmp",
                   "hidden_paths": _hidden_paths(), "visible_paths": _visible_paths(),
                   "own_pid_namespace": level == "bwrap"}
-        if self.request(config, _START_SECONDS) != {"ready": True}:
+        try:
+            ready = self.request(config, _START_SECONDS) == {"ready": True}
+        except TimeoutError:
+            ready = False
+        if not ready:
             self._stderr.seek(0)
             detail = self._stderr.read().decode(errors="replace").strip().splitlines()[-3:]
             self.stop()
             raise SandboxUnavailable(f"sandbox worker failed to start at {level!r}: {detail}")
 
     def request(self, message: dict, timeout: float) -> dict | None:
-        """Send one message and wait for the reply; None if the worker died or went silent."""
+        """Send one message and wait for the reply: None if the worker died, TimeoutError if
+        it went silent."""
         data = json.dumps(message).encode()
         try:
             self.process.stdin.write(_HEADER.pack(len(data)) + data)
@@ -171,7 +181,7 @@ class _Worker:
             deadline = time.monotonic() + timeout
             size = _HEADER.unpack(self._read_exactly(_HEADER.size, deadline))[0]
             return json.loads(self._read_exactly(size, deadline))
-        except (OSError, ValueError, TimeoutError, EOFError):
+        except (OSError, ValueError, EOFError):
             return None
 
     def _read_exactly(self, size: int, deadline: float) -> bytes:
@@ -196,6 +206,8 @@ class _Worker:
             status = self.process.wait()
         for stream in (self.process.stdout, self._stderr):
             stream.close()
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
         return status
 
 
@@ -232,9 +244,12 @@ class Sandbox:
         try:
             if worker is None:
                 worker = _Worker(self.isolation, self._preload)
-            reply = worker.request(job, limits.wall_seconds + _REPLY_GRACE_SECONDS)
+            try:
+                reply = worker.request(job, limits.wall_seconds + _REPLY_GRACE_SECONDS)
+                silent = False
+            except TimeoutError:
+                reply, silent = None, True
             if reply is None:
-                silent = worker.process.poll() is None
                 status, worker = worker.stop(), None
                 what = (f"timeout after {limits.wall_seconds:g} s (the sandbox worker stopped "
                         "answering)" if silent else

@@ -51,6 +51,7 @@ _INTROSPECTION_EVENTS = {  # would let code dig out the unhooked _posixsubproces
 
 
 _VIOLATIONS: list[str] = []  # what the job's code tried and was refused, first one reported
+_LIBC = None  # set by the server's trusted setup when ctypes and glibc are there
 
 
 class _Violation(PermissionError):
@@ -139,11 +140,12 @@ def _prepare_server(config):
         if name == "torch":  # one intra-op thread: forking after a thread pool exists deadlocks
             module.set_num_threads(1)
             module.softmax(module.ones(2, 2), dim=-1)  # load the lazily-initialised kernels
+    global _LIBC
     _unhook_fork_exec()
     try:
-        libc = _libc()
-        _collapse_huge_pages(libc)
-        _forbid_ptrace(libc)
+        _LIBC = _libc()
+        _collapse_huge_pages(_LIBC)
+        _forbid_ptrace(_LIBC)
     except (OSError, AttributeError):
         pass  # not Linux/glibc: slower forks, the namespaces still hold
     gc.collect()
@@ -247,6 +249,9 @@ def _failure(error):
 def _enter_job(job, config, work_dir, stdout, protocol_fds):
     """Cut the child off from the server (its pipes, its session), then limit and hook it."""
     os.setsid()
+    if _LIBC is not None:  # die with the server, or a killed server would leave jobs running
+        pr_set_pdeathsig = 1
+        _LIBC.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     for fd in protocol_fds:
         os.close(fd)
     stdin = os.open("/dev/null", os.O_RDONLY)
@@ -296,14 +301,16 @@ def _run_child(job, config, work_dir, stdout, result_fd, protocol_fds):
         view = memoryview(_job_reply(job, config, work_dir, stdout, protocol_fds))
         while view:
             view = view[os.write(result_fd, view):]
+        os.close(result_fd)  # the server answers now, while this process is still exiting
         status = 0
     finally:
         os._exit(status)
 
 
 def _collect(pid, result_fd, wall_seconds):
-    """Read the child's reply until it exits or the wall clock runs out; return the data and
-    '' or the timeout message."""
+    """Wait for the child's reply: (reply, '') as soon as it closes the pipe after a valid
+    one (its exit, which tears down a torch-sized address space, is not waited for), else
+    (None, '') once it exited, or (None, the timeout message)."""
     pidfd = os.pidfd_open(pid)
     deadline = time.monotonic() + wall_seconds
     watched, chunks, size = [result_fd, pidfd], [], 0
@@ -316,9 +323,11 @@ def _collect(pid, result_fd, wall_seconds):
                     chunks.append(chunk)
                     size += len(chunk)
                     if size > _MAX_RESULT_BYTES:
-                        return b"", f"result too large (> {_MAX_RESULT_BYTES // 2**20} MB)"
+                        return None, f"result too large (> {_MAX_RESULT_BYTES // 2**20} MB)"
                     continue
-                watched.remove(result_fd)  # end of file; now wait for the exit itself
+                watched.remove(result_fd)
+                if (reply := _parse_reply(b"".join(chunks))) is not None:
+                    return reply, ""
             if pidfd in readable:
                 if result_fd in watched:  # drain what the exited child left in the pipe
                     os.set_blocking(result_fd, False)
@@ -327,8 +336,8 @@ def _collect(pid, result_fd, wall_seconds):
                             chunks.append(chunk)
                     except BlockingIOError:
                         pass
-                return b"".join(chunks), ""
-        return b"", f"timeout after {wall_seconds:g} s"
+                return _parse_reply(b"".join(chunks)), ""
+        return None, f"timeout after {wall_seconds:g} s"
     finally:
         os.close(pidfd)
 
@@ -384,7 +393,19 @@ def _read_stdout(fd):
     return text + (f"\n[... truncated, {total} bytes in total]" if total > len(head) else "")
 
 
-def _serve_job(job, config, base_dir, protocol_fds):
+def _reap(exiting):
+    """Collect children that sent their reply and were left to finish exiting."""
+    for pid in list(exiting):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        except ChildProcessError:
+            pass
+        exiting.remove(pid)
+
+
+def _serve_job(job, config, base_dir, protocol_fds, exiting):
+    _reap(exiting)
     work_dir = tempfile.mkdtemp(dir=base_dir)
     stdout = os.open(os.path.join(work_dir, "stdout"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     read_fd, write_fd = os.pipe()
@@ -394,18 +415,19 @@ def _serve_job(job, config, base_dir, protocol_fds):
         _run_child(job, config, work_dir, stdout, write_fd, protocol_fds)
     os.close(write_fd)
     try:
-        data, timeout = _collect(pid, read_fd, job["limits"]["wall_seconds"])
+        reply, timeout = _collect(pid, read_fd, job["limits"]["wall_seconds"])
     finally:
         os.close(read_fd)
         _kill_leftovers(pid, config["own_pid_namespace"])
-    _, status, rusage = os.wait4(pid, 0)
+    if reply is None:
+        _, status, rusage = os.wait4(pid, 0)
+        reply = {"ok": False, "value": None,
+                 "error": _explain_failure(timeout, status, rusage, job["limits"])}
+    else:
+        exiting.append(pid)
     printed = _read_stdout(stdout)
     os.close(stdout)
     shutil.rmtree(work_dir, ignore_errors=True)
-    reply = None if timeout else _parse_reply(data)
-    if reply is None:
-        reply = {"ok": False, "value": None,
-                 "error": _explain_failure(timeout, status, rusage, job["limits"])}
     return {**reply, "stdout": printed}
 
 
@@ -415,18 +437,15 @@ def main():
     os.dup2(2, 1)  # stray prints from preloaded libraries must not corrupt the protocol
     config = _read_message(protocol_in)
     _prepare_server(config)
-    base_dir = tempfile.mkdtemp(prefix="tractor-sandbox-")
     _write_message(protocol_out, {"ready": True})
-    try:
-        while (job := _read_message(protocol_in)) is not None:
-            try:
-                reply = _serve_job(job, config, base_dir, (0, protocol_out))
-            except Exception as exc:  # noqa: BLE001 - report, keep serving
-                reply = {"ok": False, "value": None, "error": f"sandbox internal error: {exc!r}",
-                         "stdout": ""}
-            _write_message(protocol_out, reply)
-    finally:
-        shutil.rmtree(base_dir, ignore_errors=True)
+    exiting = []
+    while (job := _read_message(protocol_in)) is not None:
+        try:
+            reply = _serve_job(job, config, config["scratch_dir"], (0, protocol_out), exiting)
+        except Exception as exc:  # noqa: BLE001 - report, keep serving
+            reply = {"ok": False, "value": None, "error": f"sandbox internal error: {exc!r}",
+                     "stdout": ""}
+        _write_message(protocol_out, reply)
 
 
 if __name__ == "__main__":
