@@ -118,8 +118,9 @@ def isolation_command(level: str) -> list[str]:
     hidden = _hidden_paths()
     for path in hidden:
         command += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+    masked = ["/tmp", *(h for h in hidden if os.path.isdir(h))]  # a venv or clone may live there
     for path in _visible_paths():
-        if any(path.startswith(h + os.sep) for h in hidden if os.path.isdir(h)):
+        if any(path.startswith(m + os.sep) for m in masked):
             command += ["--ro-bind", path, path]
     return command + ["--chdir", "/tmp"]
 
