@@ -91,10 +91,7 @@ def claims(file):
     """Show one post's homework parts, attempts and claims (not verified)."""
     from .extract import format_claims_table
 
-    result = _one_file(file, verify=False)
-    for t in result.transcripts:
-        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}")
-        click.echo(format_claims_table([c for c in result.claims if c.transcript_id == t.transcript_id]))
+    _show_claims(file, False, format_claims_table)
 
 
 @main.command("verify")
@@ -104,10 +101,14 @@ def verify(file):
     """Show one post's claims with the verifier's verdicts and details."""
     from .verify import format_verdicts_table
 
-    result = _one_file(file, verify=True)
+    _show_claims(file, True, format_verdicts_table)
+
+
+def _show_claims(file: Path, verify: bool, table) -> None:
+    result = _one_file(file, verify=verify)
     for t in result.transcripts:
-        click.echo(f"{t.source}  model={t.model}  homework={t.homework}")
-        click.echo(format_verdicts_table([c for c in result.claims if c.transcript_id == t.transcript_id]))
+        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}")
+        click.echo(table([c for c in result.claims if c.transcript_id == t.transcript_id]))
 
 
 @main.command("check-key")
