@@ -72,3 +72,37 @@ def test_loads_with_datasets(corpus_dataset, tmp_path, monkeypatch):
     ds = datasets.load_dataset(str(corpus_dataset[0]), "transcripts", split="train", cache_dir=str(tmp_path))
     assert sorted(ds["source"]) == CORPUS_FILES
     assert {m["role"] for m in ds[0]["messages"]} == {"user", "assistant"}
+
+
+@pytest.fixture(scope="module")
+def claims_by_source(corpus_dataset, transcripts):
+    source_of = {row["transcript_id"]: source for source, row in transcripts.items()}
+    claims = {}
+    for claim in read_config(corpus_dataset[0], "claims"):
+        claims.setdefault(source_of[claim["transcript_id"]], []).append(claim)
+    return claims
+
+
+# Every part the gold judges on a first attempt has an attempt-1 claim of the key's kind.
+@pytest.mark.parametrize("source", CORPUS_FILES)
+def test_gold_parts_have_first_attempt_claims(claims_by_source, source):
+    from tractor import homeworks
+
+    key = homeworks.get("hw09").key
+    claims = claims_by_source[source]
+    missing = [part for part in gold_for(source)["first_attempt"]
+               if key.part(part).kind not in {c["kind"] for c in claims if c["part"] == part and c["attempt"] == 1}]
+    assert missing == []
+
+
+# A part the homework lacks is kept as written and marked: the invented 6(e) of sample 001, and
+# nothing else (gold: no invented subpart in 000 or 002).
+@pytest.mark.parametrize("source", CORPUS_FILES)
+def test_invented_parts_marked(claims_by_source, source):
+    from tractor import homeworks
+
+    key = homeworks.get("hw09").key
+    for claim in claims_by_source[source]:
+        assert claim["in_homework"] == (key.part(claim["part"]) is not None)
+    invented = {c["part"] for c in claims_by_source[source] if not c["in_homework"]}
+    assert invented == ({"6e"} if source.rsplit("/", 1)[-1].startswith("001") else set())

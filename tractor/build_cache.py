@@ -13,6 +13,7 @@ ignored and rebuilt.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -56,7 +57,7 @@ def _fingerprint(seed: str, patterns: tuple[str, ...]) -> str:
 def result_context(verify: bool, homeworks: set[str]) -> str:
     """What a file's claims and labels depend on beyond its transcripts: the verify switch, the
     label models and the answer-key folders (key, templates) of the file's homeworks."""
-    keys = tuple(f"homeworks/{name}/*" for name in sorted(homeworks))
+    keys = tuple(f"homeworks/{glob.escape(name)}/*" for name in sorted(homeworks) if name)
     return _fingerprint(f"verify={verify}", _RESULT_GLOBS + keys)
 
 

@@ -139,6 +139,12 @@ def test_dot_product_is_one_symbol(text, normalized):
     ("(c) s = √d", "1c", "sqrt(d)"),
     ("6(b)(i) sim(q, k) = (qTk + 1)2", "6b.i", "(qk + 1)**2"),
     ("6(c) Time: O(N2D + N2M)", "6c", "D*N**2 + M*N**2"),
+    ("(a) E[q^T k]\n\nHence\nE[q^⊤ k] = dμ^2", "1a", "d*mu**2"),              # 000 PDF: "^⊤" already a superscript
+    ("(b) Var(q^⊤ k) for μ = 0, σ = 1\n\nThus\n\nVar(q^⊤ k) = d", "1b", "d"),
+    ("1(a) Compute (E[q^{top k}])\n\nAnswer (1a):\n\n[\nE[q^{top k}] = dμ^2", "1a", "d*mu**2"),  # 001 PDF
+    ("2(a) Compute the output\n\n3. Return the value\n\n1\nOutput = 4\n3\n", "2a", "[1, 4, 3]"),  # 000 PDF column
+    ("2(a) Argmax attention\n\n[\n\\boxed{\n\\text{output} =\nv_2 =\n\\begin{bmatrix}\n1\\backslash\n4\\backslash"
+     "\n3\n\\end{bmatrix}\n}\n", "2a", "[1, 4, 3]"),                               # 001 PDF: raw LaTeX, no $
 ])
 def test_pdf_math(text, part, normalized):
     claims = extract_claims(_chat("solve 1 then 6", text, fmt="pdf"), KEY)
@@ -182,6 +188,71 @@ def test_canonical_choice(text, canonical):
 
 
 # blanks from bullets, with "(given)" remarks dropped
+# PDF tables print a row's cells as one line: the blank's code is the leading Python expression
+@pytest.mark.parametrize("text, blanks", [
+    ("3(a)\n(a) Filled-in blanks\n\n(b) d_model the value projection takes d_{model} -wide vectors as input\n\n"
+     "(d) Q attention scores are QK^⊤\n\n(g) self.num_heads (given) one slice per head when reshaping\n\n"
+     "(h) W_o final linear layer projects concatenated heads back to d_{model}",
+     {"b": "d_model", "d": "Q", "g": "self.num_heads", "h": "W_o"}),
+    ("3(a)\n(a) Complete the incomplete lines\n(c) 2 * d_model keeps the residual width", {"c": "2 * d_model"}),
+])
+def test_code_blanks_from_pdf_rows(text, blanks):
+    claims = extract_claims(_chat("solve 3", text, fmt="pdf"), KEY)
+    assert json.loads(claims[0].normalized) == blanks
+    assert "pdf-code" in claims[0].detail
+
+
+# PDF code blocks: a "python" header and no fences; long lines the print wrapped joined back
+@pytest.mark.parametrize("text, blocks", [
+    ("3(b)\nPython\n\ndef split_heads(self, x):\n    batch_size, seq_length, d = x.size()          # d can be\n"
+     "d_model or 2*d_model\n    head_dim = d // self.num_heads\n    return x.view(batch_size, seq_length,\n"
+     "                  self.num_heads, head_dim).transpose(1, 2)\n\nFor Q, K: d = d_m odel, so head_d im = d_k.",
+     ["def split_heads(self, x):\n    batch_size, seq_length, d = x.size()          # d can be d_model or 2*d_model\n"
+      "    head_dim = d // self.num_heads\n    return x.view(batch_size, seq_length,\n"
+      "                  self.num_heads, head_dim).transpose(1, 2)"]),
+    ("3(b)\n1. Output projection:\n\npython\n\nself.W_o = nn.Linear(2 * d_model, d_model)\n\n2. Head recombination",
+     ["self.W_o = nn.Linear(2 * d_model, d_model)"]),
+])
+def test_code_patch_from_pdf(text, blocks):
+    claims = extract_claims(_chat("solve 3", text, fmt="pdf"), KEY)
+    assert [e["text"] for e in json.loads(claims[0].normalized) if e["type"] == "code"] == blocks
+
+
+# PDF tables without borders: alias rows "A [h, d, q] ...", einsum cells wrapped around the
+# explanation column; a question's option list is no answer
+@pytest.mark.parametrize("text, part, normalized", [
+    ("(a) What is A? [h, d, q] [d, q] [h, q]\n\nitem correct answer explanation\n\nA [h, d, q] we still learn a "
+     "distinct query projection per head, so the\nweight tensor carries an h dimension.", "4a", "[h, d, q]"),
+    ('(c) What is C? torch.einsum("bd,dq->bhq", x,W_q)\ntorch.einsum("bd,hdq->bhq", x,W_q)\n'
+     'torch.einsum("bhd,dq->bhq", x,W_q)\n\nC torch.einsum("bd,hdq->bhq", multiplies every token (b, d) with the '
+     'per-head weights\nx, W_q) (h, d, q) , yielding queries of shape (b, h, q) .', "4c",
+     'torch.einsum("bd,hdq->bhq", x, W_q)'),
+    ('(d) What is D? torch.einsum("bd,dk->bk", x,W_k)\ntorch.einsum("bd,hdk->bhk", x,W_k)\n\n'
+     'D torch.einsum("bd,dk->bk", x, produces a single key vector per token of shape (b, k) ,\nW_k) matching B.',
+     "4d", 'torch.einsum("bd,dk->bk", x, W_k)'),
+])
+def test_choices_from_pdf_tables(text, part, normalized):
+    claims = extract_claims(_chat("solve 4", text, fmt="pdf"), KEY)
+    assert [(c.part, c.normalized) for c in claims] == [(part, normalized)]
+
+
+@pytest.mark.parametrize("text", [
+    "(a) What is A? [h, d, q] [d, q] [h, q]",
+    '(c) What is C? torch.einsum("bd,dq->bhq", x,W_q)\ntorch.einsum("bd,hdq->bhq", x,W_q)',
+])
+def test_option_lists_are_not_answers(text):
+    assert extract_claims(_chat("solve 4", text, fmt="pdf"), KEY) == []
+
+
+# after "Final answer ...:", the math a sentence later is the answer (002: the 1/sqrt(D) flip)
+def test_final_answer_window():
+    text = ("6(b)(iii) The cleanest way to write it for the homework:\n\n$$V' = \\phi(Q)^T S / \\phi(Q)^T Z$$\n\n"
+            "Final answer you should write for 6(b)(iii):\n\nApplying the feature map row-wise, the kernelized "
+            "attention becomes\n\n$$V' = \\frac{1}{\\sqrt{D}} \\phi(Q)^T \\phi(K) V$$\n\nwhere phi is row-wise.")
+    claims = extract_claims(_chat("solve 6", text), KEY)
+    assert [(c.part, c.claim) for c in claims] == [("6b.iii", "V' = \\frac{1}{\\sqrt{D}} \\phi(Q)^T \\phi(K) V")]
+
+
 def test_code_blanks_from_bullets():
     text = "3(a) blanks\n- (a) `d_model`\n- (c) `d_model` (given)\n- (h) We apply W_o → **(h)** `W_o`"
     claims = extract_claims(_chat("solve 3", text), KEY)

@@ -20,6 +20,7 @@ from tractor.extract.labels import find_labels, read_label
     ("6(c)**Time and space complexity", (6, "c", "", False)),
     ("(b)(i)  | Replace", (None, "b", "i", False)),
     ("Question 4: Transformer Decoding", (4, "", "", False)),
+    ("6(c)Time and space complexity of standard softmax attention", (6, "c", "", False)),  # PDF lost the space
 ])
 def test_read_label(text, expected):
     label = read_label(text)

@@ -71,6 +71,20 @@ def test_invented_part_is_kept_and_marked():
      {("4d", 1, 1), ("4e", 1, 1)}),
     (("solve 1", "(c) $s = d$", "for (c), are you sure?", "Sorry: $s=\\sqrt{d}$"), {("1c", 1, 1), ("1c", 2, 3)}),
     (("you may proceed to the next question", "(a) x"), set()),
+    # 002 PDF: a wrapped table cell "(i ≠ j)" prints "j)" at a line start: not part 6j
+    (("do question 6", "6(b)(ii)\nq_i q_j k_i k_j (i = 1 once for (i,j) and once for (j,i) → appears\n"
+      "j) twice in the double sum"), {("6b.ii", 1, 1)}),
+    # 000 PDF: a blank row states code, "(b) Making ..." (its "##" lost) is part 3b
+    (("solve 3", "(a) Filled-in blanks\n\n(b) d_model the value projection takes d_{model}\n\n"
+      "(h) W_o final linear layer\n\n(b) Making the doubled-value variant work\nChanging"),
+     {("3a", 1, 1), ("3b", 1, 1)}),
+    # 001 PDF: "(c) Final linear should ..." names no key part; "(b) ...:" introduces a blank
+    (("solve 3", "3(a)\n(b) The input dimension of W_v should match the input embedding dimension:\n(b) d_model\n"
+      "(c) Final linear should map from d_model back to d_model :\n(c) d_model"), {("3a", 1, 1)}),
+    # 000 PDF: alias rows of a borderless table
+    (("solve 4", "(a) What is A? [h, d, q] [d, q] [h, q]\n(b) What is B? [h, d, k] [d, k]\n\n"
+      "A [h, d, q] we still learn\n\nB [d, k] keys are shared\n\nA transformer layer is"),
+     {("4a", 1, 1), ("4b", 1, 1)}),
 ])
 def test_variant_notations(turns, expected):
     assert _parts(_chat(*turns)) == expected
@@ -84,3 +98,17 @@ def test_next_question_skips_the_coding_question():
 def test_question_inferred_from_letters_when_the_post_starts_mid_conversation():
     chat = Transcript("t", "t.txt", "txt", [Message("assistant", "Part\tAnswer\n(f)\t$O(bd^2)$\n(g)\t$O(d^2)$")])
     assert _parts(chat) == {("4f", 1, 0), ("4g", 1, 0)}
+
+
+# A "Solution"/"Answer" heading hides the restated problem above it; a bare "answer" line inside
+# wrapped PDF prose (a student's note) is not such a heading.
+@pytest.mark.parametrize("text, heading", [
+    ("## Solution\n\n(a) x", True),
+    ("Solution\n\n(a) x", True),
+    ("**Answer:**\n(a) x", True),
+    ("and got 6e wrong, which is the first incorrect\nanswer\nusing a linearized kernel", False),
+])
+def test_solution_heading(text, heading):
+    from tractor.extract.parts import _SOLUTION_HEADING
+
+    assert bool(_SOLUTION_HEADING.search(text)) == heading

@@ -65,3 +65,15 @@ def test_patches(edits, expected, detail):
 def test_patch_detail_records_the_minimal_edit_set():
     _, why = verdict("3b", "", code(W_O))
     assert "vs minimal 3 (combine_heads, self.W_o, split_heads)" in why
+
+
+# Code read from a PDF (tag pdf-code): code that does not compile may be print damage, so it is
+# unverified; code that compiles and fails at run time is still incorrect.
+@pytest.mark.parametrize("blanks,edits,expected", [
+    ({**REFERENCE, "a": "Filled-in blanks"}, None, "unverified"),  # 000 PDF before the row fix
+    ({**REFERENCE, "e": "softmx"}, None, "incorrect"),
+    (None, code(W_O, COMBINE_ONLY_000), "incorrect"),
+])
+def test_pdf_code_guard(blanks, edits, expected):
+    part, normalized = ("3a", json.dumps(blanks)) if blanks else ("3b", edits)
+    assert verdict(part, normalized, normalized, detail="edits=1; pdf-code")[0] == expected

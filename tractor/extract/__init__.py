@@ -16,7 +16,9 @@ Tags used: ``source=<boxed|answer|display|inline|text>`` (where the claim came f
 = an "Answer:" line, the math after "Final answer ...:", a table's answer cell),
 ``resource=time`` / ``resource=memory`` (big-O), ``pdf-math`` (the transcript came from a PDF:
 superscripts may be flattened and radicals lost, so a mismatch is not proof of an error: keep
-such claims unverified), ``unparsed: <reason>`` (normalized is ``""``), ``not-in-homework``
+such claims unverified), ``pdf-code`` (code read from a PDF: fences, indentation and long
+lines may be damaged, so code that does not even compile is no evidence of an error),
+``unparsed: <reason>`` (normalized is ``""``), ``not-in-homework``
 (part the key lacks, e.g. ``6e``; ``in_homework`` is False and ``reference`` empty),
 ``blanks=<n>`` / ``edits=<n>`` (code kinds).
 

@@ -14,11 +14,16 @@ import re
 from dataclasses import dataclass
 
 BOXED, ANSWER, DISPLAY, INLINE, TEXT = 4, 3, 2, 1, 0
+MAX_BOXED_CHARS = 400
 RANK_NAMES = {BOXED: "boxed", ANSWER: "answer", DISPLAY: "display", INLINE: "inline", TEXT: "text"}
 
 _FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.S)
 _MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\$([^$\n]+?)\$|\\\((.+?)\\\)|<math>(.+?)</math>", re.S)
 _ANSWER_LINE = re.compile(r"(?i)^[\s\-*#>]*(?:\*\*)?(?:final\s+)?answer\b|^[\s\-*]*(?:\*\*)?(?:time|space|memory)\s*:")
+_FINAL_INTRO = re.compile(r"(?i)^[\s\-*#>_]*final\s+answer\b[^\n]*:\s*[*_]*\s*$")
+_FINAL_WINDOW = 12  # lines
+# a PDF line that starts with math: "V^′ = ...", "s = √d", "E[q^T k] = ...", "ϕ(x) = ..."
+_LEADING_MATH = re.compile(r"\s*(?:[A-Za-z](?:[_^'′(\[]|\s*=)|[^A-Za-z0-9\s])")
 _ANSWER_INTRO = re.compile(r"(?i)(?:answer|write|result|summary)[^.\n]*:\s*[*_]*\s*$")
 
 
@@ -76,7 +81,16 @@ def line_rank(text: str, pos: int) -> tuple[int, str] | None:
     if starts_with_math and (_ANSWER_INTRO.search(prev_line) or (not prev_line.strip() and _ANSWER_INTRO.search(
             prev.rstrip()[prev.rstrip().rfind("\n") + 1:]))):
         return ANSWER, line
+    if (starts_with_math or _LEADING_MATH.match(line)) and _after_final_intro(prev):
+        return ANSWER, line
     return INLINE, line
+
+
+def _after_final_intro(before: str) -> bool:
+    """Whether a "Final answer ...:" line closes one of the last few lines of ``before``: the
+    math under it may come after a sentence ("Final answer for 6(b)(iii):" / "Applying phi
+    row-wise, the attention becomes" / "$$V' = ...$$" / "or in matrix form:" / "$$...$$")."""
+    return any(_FINAL_INTRO.search(line) for line in before.split("\n")[-_FINAL_WINDOW:])
 
 
 def fences(text: str) -> list[tuple[int, int, str]]:
@@ -95,9 +109,11 @@ def math_candidates(text: str) -> list[Candidate]:
     for start, end, body in code_spans:
         if _looks_latex(body):
             out.append(Candidate(body, DISPLAY, start, body))
+    math_spans = []
     for m in _MATH.finditer(text):
         if any(s <= m.start() < e for s, e, _ in code_spans):
             continue
+        math_spans.append((m.start(), m.end()))
         latex = next(g for g in m.groups() if g is not None)
         ranked = line_rank(text, m.start())
         if ranked is None:
@@ -110,6 +126,19 @@ def math_candidates(text: str) -> list[Candidate]:
     for cand in list(out):
         for inner in boxed_contents(cand.text):
             out.append(Candidate(inner, BOXED, cand.pos, cand.line))
+    return out + _bare_boxed(text, code_spans + math_spans)
+
+
+def _bare_boxed(text: str, taken: list[tuple]) -> list[Candidate]:
+    """``\\boxed{..}`` outside any math delimiters: a print of a chat page that showed its
+    LaTeX raw loses the ``\\[`` and ``$`` but keeps the box."""
+    out = []
+    for m in re.finditer(r"\\boxed\s*\{", text):
+        if any(span[0] <= m.start() < span[1] for span in taken):
+            continue
+        for inner in boxed_contents(text[m.start():m.start() + 2 * MAX_BOXED_CHARS])[:1]:
+            start, end = _line_bounds(text, m.start())
+            out.append(Candidate(inner, BOXED, m.start(), text[start:end]))
     return out
 
 

@@ -21,8 +21,13 @@ _COMMENT = re.compile(r"\(\s*\\text\{[^{}]*\}[^()]*\)|\\text\{\s*(?:for|where|wi
 _TAIL = re.compile(r"\\in\s*\\mathbb\{R\}.*$|\\(?:text|mathrm)\{\s*\}|\\;")
 
 
+_PRIME = re.compile(r"\^?\{?(?:\\prime|′)\}?")
+
+
 def _canon(latex: str) -> str:
-    return re.sub(r"[\s{}]|\\mathrm|\\left|\\right", "", normalize_latex(latex))
+    """A target as written, compared loosely: a prime is a prime whether typed (``V'``),
+    printed (``V^′`` in PDF text) or in LaTeX (``V^{\prime}``)."""
+    return re.sub(r"[\s{}]|\\mathrm|\\left|\\right", "", normalize_latex(_PRIME.sub("'", latex)))
 
 
 def _members(latex: str) -> list[list[str]]:

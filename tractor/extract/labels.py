@@ -68,8 +68,8 @@ def read_label(s: str) -> Label | None:
         return None
     if question is not None and not letter and not keyword:
         return None  # "1." of a numbered list is not a label
-    if not _END.match(s, pos):
-        return None
+    if not _END.match(s, pos) and not (s[pos - 1:pos] == ")" and s[pos:pos + 1].isupper()):
+        return None  # "6(c)Time and space": a PDF may drop the space after a closed label
     is_range = bool(letter and _RANGE.match(s, pos))
     if is_range:
         pos = _RANGE.match(s, pos).end()

@@ -56,6 +56,7 @@ def _dot_symbol(a: str, b: str) -> str:
 def unicode_to_latex(text: str) -> str:
     """Rewrite the Unicode math of PDF and plain-text transcripts as LaTeX (``√d`` -> ``\\sqrt d``)."""
     out = "".join(_UNICODE.get(ch, ch) for ch in text)
+    out = re.sub(r"\^\s*(?=\^)", "", out)  # a PDF's "q^⊤" already marks the superscript
     return re.sub(r"\\sqrt\s+([A-Za-z0-9])", r"\\sqrt{\1}", out)
 
 
@@ -74,6 +75,9 @@ def normalize_latex(text: str) -> str:
     # ChatGPT page exports render q^\top k as q^{\text{top } k} or q^{\mathrm{top} \, k}.
     s = re.sub(r"\^\s*\{\s*\\(?:text|mathrm)\{\s*top\s*\}?\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}?\s*\}", r"^T \1", s)
     s = re.sub(r"\^\s*\{\s*\\(?:text|mathrm)\{top\s*\}\s*\}", "^T", s)
+    # ... and a print of such a page loses the backslashes: q^{top k}, q^{top}
+    s = re.sub(r"\^\s*\{\s*top\s+([A-Za-z](?:_\{?\w+\}?)?)\s*\}", r"^T \1", s)
+    s = re.sub(r"\^\s*\{\s*top\s*\}", "^T", s)
     s = _rewrite_dot_products(s)
     s = re.sub(r"\\\|\s*([A-Za-z]|\\[a-z]+)\s*\\\|", lambda m: rf"\mathrm{{norm\_{m[1].lstrip(chr(92))}}}", s)
     s = re.sub(r"\\lVert\s*([A-Za-z]|\\[a-z]+)\s*\\rVert", lambda m: rf"\mathrm{{norm\_{m[1].lstrip(chr(92))}}}", s)

@@ -18,9 +18,13 @@ from dataclasses import dataclass, field
 
 from ..homeworks import AnswerKey
 from ..records import ASSISTANT, USER, Transcript
+from .code import blank_value
 from .labels import ROMANS, Label, find_labels, part_id, read_label
 
-_SOLUTION_HEADING = re.compile(r"(?im)^[\s#*_>]*(?:solutions?|answers?)[\s*_:.]*$")
+# "Solution" on a line of its own: marked as a heading, or followed by a blank line (a bare
+# "answer" line between two lines of wrapped PDF prose is not a heading).
+_SOLUTION_HEADING = re.compile(r"(?im)^(?:[ \t>]*(?:#+|\*\*|__)[ \t]*(?:solutions?|answers?)[ \t*_:.]*$"
+                               r"|[ \t>]*(?:solutions?|answers?)[ \t*_:.]*\n[ \t]*(?:\n|\Z))")
 _QUESTION_REF = re.compile(r"(?i)(?<!skip )(?<!skipping )(?<!skip over )(?<!except )"
                            r"\b(?:question|problem|q|solve|do)\s*#?\s*(\d{1,2})\b")
 _NEXT_QUESTION = re.compile(r"(?i)\bnext\s+(?:question|problem)\b|\bmove\s+on\b|\bproceed\b")
@@ -110,7 +114,7 @@ def _segment_message(text: str, index: int, ctx: _Context, key: AnswerKey | None
     ctx.letter = ""
     starts: list[tuple[int, int, str, str, bool]] = []  # start, end (-1: to next), part, label, row
     pending: list[tuple[int, int, Label, str, bool]] = []
-    in_fence = False
+    in_fence, previous = False, ""
     for m in re.finditer(r"[^\n]*\n?", text):
         line, pos = m[0].rstrip("\n"), m.start()
         if line.lstrip().startswith("```"):
@@ -120,8 +124,10 @@ def _segment_message(text: str, index: int, ctx: _Context, key: AnswerKey | None
             continue
         _note_question(line, ctx, key)
         found = _line_label(line, aliases, ctx, key)
-        if found is None or pos < answer_from:
-            continue
+        closes_previous = _open_parens(previous) > 0 and re.match(r"\s*[a-z]{1,4}\)", line)
+        previous = line
+        if found is None or pos < answer_from or closes_previous:
+            continue  # "(i ≠" / "j) twice ...": a wrapped table cell, not part j
         label, raw, row = found
         if label.is_range:
             ctx.question = label.question or ctx.question
@@ -174,10 +180,16 @@ def _line_label(line: str, aliases: dict[str, str], ctx: _Context,
             return label, first, True
         return None
     body = _LEAD.sub("", line)
+    if (alias := _alias_row(body, aliases)) is not None:
+        return alias, body.split()[0], False
     label = read_label(body)
     heading = stripped.startswith("#") or stripped.startswith("**")
     if label and not (label.question is None and not label.letter and not label.roman):
-        if label.letter and not label.qualified and not heading and _is_blank_row(label, ctx, key):
+        if (label.letter and not label.qualified and not heading and _is_blank_row(label, ctx, key)
+                and (blank_value(body[label.end:]) or stripped.endswith(":")
+                     or not _names_key_part(label, ctx, key))):
+            # a PDF drops the "#" of "(b) Making it work": a line naming a key part is that part
+            # unless it states a blank's code or introduces it ("(b) The input of W_v is:")
             return None
         return label, body[:label.end].strip(), False
     if re.search(r"[:?]\s*[*_]*\s*$", stripped):
@@ -186,6 +198,24 @@ def _line_label(line: str, aliases: dict[str, str], ctx: _Context,
             q, letter, roman = labels.pop()
             return Label(q, letter, roman, False, False, 0), part_id(q, letter, roman), False
     return None
+
+
+def _open_parens(line: str) -> int:
+    return line.count("(") - line.count(")")
+
+
+def _alias_row(body: str, aliases: dict[str, str]) -> Label | None:
+    """A table row a PDF printed without its cell borders: the alias, then an option
+    ("A [h, d, q] we still learn ...", "C torch.einsum(..."), not a sentence ("A transformer")."""
+    m = re.match(r"([A-Z])\s+(?=[\[(]|[\w.]+\()", body)
+    if m and m[1] in aliases:
+        return Label(None, aliases[m[1]], "", False, False, 1)
+    return None
+
+
+def _names_key_part(label: Label, ctx: _Context, key: AnswerKey | None) -> bool:
+    question = label.question or ctx.question
+    return question is not None and _in_key(part_id(question, label.letter, label.roman), key)
 
 
 def _is_blank_row(label: Label, ctx: _Context, key: AnswerKey | None) -> bool:

@@ -20,6 +20,7 @@ EXTRACTORS = {
     "feature_map": feature_maps.extract,
 }
 _MATH_KINDS = {"expression", "vector", "big_o", "feature_map"}
+_CODE_KINDS = {"code_blanks", "code_patch"}
 _PDF_AWARE = {"expression", "big_o"}  # extractors that restore flattened superscripts
 _FREE_TEXT_CHARS = 4000
 
@@ -75,6 +76,8 @@ def _claims_for(group: list[PartSpan], transcript: Transcript, key: AnswerKey | 
     for raw, normalized, tags in found:
         if pdf and kind in _MATH_KINDS:
             tags = tags + ["pdf-math"]
+        elif pdf and kind in _CODE_KINDS:
+            tags = tags + ["pdf-code"]
         if not first.in_homework:
             tags = tags + ["not-in-homework"]
         out.append(Claim(

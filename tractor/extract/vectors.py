@@ -15,7 +15,8 @@ from .latex import to_normalized
 
 _ENV = re.compile(r"\\begin\{(?:[bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{(?:[bpvBV]?matrix|array)\}", re.S)
 _LIST = re.compile(r"[\[(]\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*[\])]")
-_NUMBER_LINE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+_NUMBER_LINE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*$")
+_LABELLED_NUMBER = re.compile(r"^\s*[A-Za-z][\w ]{0,30}=\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 def _entry(raw: str):
@@ -51,16 +52,26 @@ def candidates(text: str) -> list[Candidate]:
         for m in _LIST.finditer(cand.text):
             values = [_entry(v) for v in m[1].split(",")]
             out.append(Candidate(m[0], cand.rank, cand.pos + m.start() / 10_000, cand.line, json.dumps(values)))
+    return out + column_vectors(text)
+
+
+def column_vectors(text: str) -> list[Candidate]:
+    """PDF column vectors: consecutive one-number lines. A printed ``Output = (1, 4, 3)^T``
+    column puts its left side on the middle row ("1" / "Output = 4" / "3"), so one labelled
+    line is part of the column when it sits in the middle of it."""
     lines = text.splitlines()
-    run: list[str] = []
-    for i, line in enumerate(lines + [""]):  # PDF column vectors: consecutive one-number lines
-        if _NUMBER_LINE.match(line):
-            run.append(line.strip())
+    out, run, labelled = [], [], []
+    for i, line in enumerate(lines + [""]):
+        if m := (_NUMBER_LINE.match(line) or _LABELLED_NUMBER.match(line)):
+            run.append(m[1])
+            labelled.append(m.re is _LABELLED_NUMBER)
             continue
-        if len(run) >= 2:
+        labels = [j for j, is_label in enumerate(labelled) if is_label]
+        middle = {(len(run) - 1) // 2, len(run) // 2}
+        if len(run) >= 2 + len(labels) and len(labels) <= 1 and set(labels) <= middle:
             pos = len("\n".join(lines[:i]))
-            out.append(Candidate("\n".join(run), TEXT, pos, "", json.dumps([_entry(v) for v in run])))
-        run = []
+            out.append(Candidate("\n".join(lines[i - len(run):i]), TEXT, pos, "", json.dumps([_entry(v) for v in run])))
+        run, labelled = [], []
     return out
 
 

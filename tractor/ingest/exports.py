@@ -51,10 +51,15 @@ def read_chatgpt_export(obj: object, source: str) -> list[Document | IngestError
             results.append(IngestError(f"{where}: conversation without a message tree", "export"))
             continue
         turns: list[Turn] = []
-        for message in _current_branch(conversation):
-            turn = _chatgpt_turn(message)
-            if turn is not None:
-                append_turn(turns, turn)
+        try:
+            for message in _current_branch(conversation):
+                turn = _chatgpt_turn(message)
+                if turn is not None:
+                    append_turn(turns, turn)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            # a field of the wrong type (hand-edited or damaged export) spoils only this conversation
+            results.append(IngestError(f"{where}: malformed message tree ({type(exc).__name__}: {exc})", "export"))
+            continue
         conversation_id = conversation.get("conversation_id") or conversation.get("id")
         results.append(_document_or_error(
             where, CHATGPT_EXPORT, turns, conversation.get("title"), conversation_id,
@@ -77,11 +82,15 @@ def read_claude_export(obj: object, source: str) -> list[Document | IngestError]
             continue
         model = conversation.get("model") if isinstance(conversation.get("model"), str) else ""
         turns: list[Turn] = []
-        for message in messages:
-            role = _CLAUDE_SENDERS.get(str(message.get("sender"))) if isinstance(message, dict) else None
-            text = _claude_text(message) if role else ""
-            if text:
-                append_turn(turns, Turn(role, text, model if role == ASSISTANT else ""))
+        try:
+            for message in messages:
+                role = _CLAUDE_SENDERS.get(str(message.get("sender"))) if isinstance(message, dict) else None
+                text = _claude_text(message) if role else ""
+                if text:
+                    append_turn(turns, Turn(role, text, model if role == ASSISTANT else ""))
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            results.append(IngestError(f"{where}: malformed messages ({type(exc).__name__}: {exc})", "export"))
+            continue
         results.append(_document_or_error(
             where, CLAUDE_EXPORT, turns, conversation.get("name"), conversation.get("uuid"), model,
         ))
@@ -106,7 +115,7 @@ def _current_branch(conversation: dict) -> Iterator[dict]:
     """Messages from the root to ``current_node``, found by walking parent links upwards.
     Without a usable ``current_node`` the newest leaf (last child at every step) is taken."""
     mapping = conversation["mapping"]
-    node_id = conversation.get("current_node")
+    node_id = _link(conversation.get("current_node"))
     if node_id not in mapping:
         node_id = _newest_leaf(mapping)
     path: list[dict] = []
@@ -116,19 +125,25 @@ def _current_branch(conversation: dict) -> Iterator[dict]:
         node = mapping[node_id] if isinstance(mapping[node_id], dict) else {}
         if isinstance(node.get("message"), dict):
             path.append(node["message"])
-        node_id = node.get("parent")
+        node_id = _link(node.get("parent"))
     return reversed(path)
+
+
+def _link(value: object) -> str | None:
+    """A node id as the export links it; JSON object keys are strings, so anything else (a
+    damaged or hand-edited file) links nowhere."""
+    return value if isinstance(value, str) else None
 
 
 def _newest_leaf(mapping: dict) -> str | None:
     roots = [key for key, node in mapping.items()
-             if isinstance(node, dict) and node.get("parent") not in mapping]
+             if isinstance(node, dict) and _link(node.get("parent")) not in mapping]
     node_id = roots[0] if roots else None
     seen: set[str] = set()
     while node_id in mapping and node_id not in seen:
         seen.add(node_id)
         node = mapping[node_id] if isinstance(mapping[node_id], dict) else {}
-        children = [child for child in node.get("children") or [] if child in mapping]
+        children = [child for child in node.get("children") or [] if _link(child) in mapping]
         if not children:
             break
         node_id = children[-1]

@@ -24,6 +24,7 @@ from .outcome import Outcome, combine, unverified
 __all__ = ["verify_claims", "check_key", "format_verdicts_table", "VerdictCache"]
 
 _MATH_KINDS = {"expression", "big_o", "feature_map", "vector"}
+_DAMAGED_CODE = re.compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")
 _STRUCTURE = re.compile(r"\\[A-Za-z]+|\^|_\{|√|[²³⁴ᵀ]|\*\*")
 
 
@@ -37,11 +38,16 @@ def _judge(claim: Claim, part: Part, key: AnswerKey, checks) -> Outcome:
 
 
 def _pdf_guard(claim: Claim, outcome: Outcome) -> Outcome:
-    """A PDF may print ``s = \\sqrt{d}`` as ``s = d``: a mismatch there is not evidence."""
-    tagged = any(t.strip() == "pdf-math" for t in claim.detail.split(";"))
-    if (outcome.verdict == "incorrect" and tagged and claim.kind in _MATH_KINDS
-            and not _STRUCTURE.search(claim.claim)):
+    """A PDF may print ``s = \\sqrt{d}`` as ``s = d``, and wrap or unindent code: a mismatch
+    there is not evidence."""
+    tags = {t.strip() for t in claim.detail.split(";")}
+    if outcome.verdict != "incorrect":
+        return outcome
+    if "pdf-math" in tags and claim.kind in _MATH_KINDS and not _STRUCTURE.search(claim.claim):
         return unverified(f"PDF math may have lost radicals/superscripts; would be incorrect: {outcome.detail}",
+                          outcome.reference)
+    if "pdf-code" in tags and _DAMAGED_CODE.search(outcome.detail):
+        return unverified(f"PDF code may have lost its layout; would be incorrect: {outcome.detail}",
                           outcome.reference)
     return outcome
 
