@@ -25,7 +25,7 @@ _PRIME = re.compile(r"\^?\{?(?:\\prime|′)\}?")
 
 
 def _canon(latex: str) -> str:
-    """A target as written, compared loosely: a prime is a prime whether typed (``V'``),
+    r"""A target as written, compared loosely: a prime is a prime whether typed (``V'``),
     printed (``V^′`` in PDF text) or in LaTeX (``V^{\prime}``)."""
     return re.sub(r"[\s{}]|\\mathrm|\\left|\\right", "", normalize_latex(_PRIME.sub("'", latex)))
 
