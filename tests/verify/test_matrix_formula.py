@@ -16,12 +16,26 @@ FORMULAS = [
     # wrong: no normalisation; normalised by the wrong quantity
     (r"V_i = \sum_j \phi(Q_i)^T \phi(K_j) V_j", "incorrect"),
     (r"V_i = \frac{\sum_j \phi(Q_i)^T \phi(K_j) V_j}{\sum_j \phi(K_j)^T \phi(K_j)}", "incorrect"),
-    # not evaluable: undefined S and Z, an unsupported radical
+    # not evaluable: undefined S and Z; D^{-1} as a diagonal normaliser is not read
     (r"V' = \phi(Q)^T S / \phi(Q)^T Z", "unverified"),
-    (r"V' = \frac{1}{\sqrt{D}} \phi(Q)^T \phi(K) V", "unverified"),
+    (r"V' = D^{-1} \phi(Q) (\phi(K)^T V)", "unverified"),
+    # whole matrices, right: stacked rows, a row-wise division by phi(Q) phi(K)^T 1
+    (r"V' = \frac{\phi(Q)\,(\phi(K)^T V)}{\phi(Q)\,(\phi(K)^T \mathbf{1})}", "correct"),
+    (r"V' = (\phi(Q) \phi(K)^T V) / (\phi(Q) \phi(K)^{\top} \mathbf{1}_N)", "correct"),
+    # whole matrices, right: the transposed (column) layout, a column-wise division
+    (r"V'^T = \frac{V^T \phi(K) \phi(Q)^T}{\mathbf{1}^T \phi(K) \phi(Q)^T}", "correct"),
+    # whole matrices, wrong: 002 attempt 3 (1/sqrt(D) in place of the row normaliser); none at all
+    (r"V' = \frac{1}{\sqrt{D}} \phi(Q)^T \phi(K) V", "incorrect"),
+    (r"V' = \phi(Q) (\phi(K)^T V)", "incorrect"),
 ]
 
 
 @pytest.mark.parametrize("formula,expected", FORMULAS)
 def test_kernel_attention_formulas(formula, expected):
     assert verdict("6b.iii", formula, "")[0] == expected
+
+
+# a wrong formula is reported with the measured discrepancy, not only a verdict
+def test_wrong_whole_matrix_formula_reports_discrepancy():
+    verdict_, detail = verdict("6b.iii", r"V' = \frac{1}{\sqrt{D}} \phi(Q)^T \phi(K) V", "")
+    assert verdict_ == "incorrect" and "max discrepancy" in detail

@@ -1,9 +1,13 @@
 """Checking a claimed kernel-attention formula numerically (see :mod:`matrix_formula`).
 
-The formula's leaves are bound to random data: ``phi(Q_i)``/``phi(q_i)`` to the feature vector
-of one query, ``phi(K_j)``/``phi(k_j)`` to the feature vectors of the keys, ``V_j``/``v_j`` to
-the values. Feature and value vectors may each be read as columns or rows (papers differ); the
-claim is correct when some reading reproduces the reference attention output.
+The formula's leaves are bound to random data. Per-query formulas index their vectors:
+``phi(Q_i)``/``phi(q_i)`` is the feature vector of one query, ``phi(K_j)``/``phi(k_j)`` and
+``V_j``/``v_j`` range over the keys and values in ``\\sum_j``. Whole-matrix formulas name an
+unindexed ``phi(K)`` or ``V``: then ``phi(Q)``, ``phi(K)`` are the stacked feature vectors
+(N x F), ``V`` the stacked values (N x M) and ``\\mathbf{1}`` the ones vector. Either way
+``D``/``d`` is the input dimension, and vectors, matrices and the ones vector may each be read
+as columns or rows (papers differ): the claim is correct when some reading reproduces the
+reference attention output, incorrect when readings evaluate but none matches.
 """
 
 from __future__ import annotations
@@ -13,10 +17,72 @@ import re
 
 from ..records import Claim
 from .expressions import ExpressionError
-from .matrix_formula import evaluate, parse
+from .matrix_formula import evaluate, leaves, parse
 from .outcome import Outcome, correct, incorrect, unverified
 
-_TOKENS, _DIM = 4, 3
+_TOKENS, _DIM, _VALUE_DIM = 4, 3, 2
+
+
+def _symbol(node) -> tuple[str, str | None]:
+    """(lowercase letter, subscript or None) of a ``name``/``apply`` leaf."""
+    name = (node.args[0].value if node.op == "apply" else node.value).replace("'", "")
+    m = re.fullmatch(r"([A-Za-z])(?:_([A-Za-z]))?", name)
+    if not m:
+        raise ExpressionError(f"unknown symbol {name}")
+    return m[1].lower(), m[2]
+
+
+def _whole_matrix(tree) -> bool:
+    """Keys or values without a subscript only make sense as whole matrices."""
+    names = (leaf.args[0].value if leaf.op == "apply" else leaf.value for leaf in leaves(tree))
+    return any(re.fullmatch(r"[KkVv]'?", name or "") for name in names)
+
+
+def _readings(whole: bool, data: dict):
+    """(description, bind) for every orientation of the leaves."""
+    import torch
+
+    dim = torch.tensor([[float(_DIM)]], dtype=torch.float64)
+    flags = itertools.product((False, True), repeat=3 if whole else 2)
+    for phi_rows, value_rows, *ones_rows in flags:
+        def shaped(t, rows):
+            if t.dim() == 1:
+                return t.view(1, -1) if rows else t.view(-1, 1)
+            return t if rows else t.T  # stacked rows, or their transpose
+
+        def bind(node, env, phi_rows=phi_rows, value_rows=value_rows, ones_rows=ones_rows):
+            if node.op == "ones":
+                if not whole:
+                    raise ExpressionError("a ones vector in a per-query formula")
+                return shaped(torch.ones(_TOKENS, dtype=torch.float64), ones_rows[0])
+            letter, index = _symbol(node)
+            if node.op == "name" and letter == "d":
+                return dim
+            if node.op == "apply" and letter == "q":
+                return shaped(data["phi_queries"] if whole else data["phi_q"], phi_rows)
+            if whole and index is None and letter in "kv":
+                return shaped(data["phi_k"], phi_rows) if node.op == "apply" else shaped(data["values"], value_rows)
+            if index is None or index not in env:
+                raise ExpressionError(f"{node.value or letter} used outside a sum over its index")
+            if node.op == "apply" and letter == "k":
+                return shaped(data["phi_k"][env[index]], phi_rows)
+            if node.op == "name" and letter == "v":
+                return shaped(data["values"][env[index]], value_rows)
+            raise ExpressionError(f"unknown symbol {node.value or letter}")
+
+        reading = f"{'row' if phi_rows else 'column'} features, {'row' if value_rows else 'column'} values"
+        yield (f"whole matrices of {reading}" if whole else reading), bind
+
+
+def _discrepancy(got, want) -> float | None:
+    """Largest entry-wise difference from the reference, under the better of ``got`` and its
+    transpose; any vector shape of the right length stands for one query's output; None when
+    the shapes cannot be compared."""
+    if want.dim() == 1:
+        candidates = [got.flatten()] if got.numel() == want.numel() else []
+    else:
+        candidates = [g for g in (got, got.T) if g.shape == want.shape]
+    return min((float((g - want).abs().max()) for g in candidates), default=None)
 
 
 def check_attention_formula(claim: Claim, reference: str, features, attention) -> Outcome:
@@ -24,44 +90,33 @@ def check_attention_formula(claim: Claim, reference: str, features, attention) -
 
     try:
         tree = parse(claim.claim)
+        whole = _whole_matrix(tree)
     except ExpressionError as exc:
         return unverified(f"formula not read: {exc}")
     g = torch.Generator().manual_seed(0)
     q = torch.randn(_DIM, generator=g, dtype=torch.float64)
     keys = torch.randn(_TOKENS, _DIM, generator=g, dtype=torch.float64)
-    values = torch.randn(_TOKENS, 2, generator=g, dtype=torch.float64)
-    phi_q, phi_k = features(q), features(keys)
-    want = attention(phi_q, phi_k, values)
+    values = torch.randn(_TOKENS, _VALUE_DIM, generator=g, dtype=torch.float64)
+    queries = torch.randn(_TOKENS, _DIM, generator=g, dtype=torch.float64)
+    data = {"phi_q": features(q), "phi_k": features(keys), "values": values, "phi_queries": features(queries)}
+    if whole:
+        want = torch.stack([attention(row, data["phi_k"], values) for row in data["phi_queries"]])
+    else:
+        want = attention(data["phi_q"], data["phi_k"], values)
     failures, mismatch = [], None
-    for phi_rows, value_rows in itertools.product((False, True), repeat=2):
-        def as_vector(v, rows):
-            return v.view(1, -1) if rows else v.view(-1, 1)
-
-        def bind(node, env):
-            name = (node.args[0].value if node.op == "apply" else node.value).replace("'", "")
-            m = re.fullmatch(r"([A-Za-z])(?:_([A-Za-z]))?", name)
-            if not m:
-                raise ExpressionError(f"unknown symbol {name}")
-            letter, index = m[1].lower(), m[2]
-            if node.op == "apply" and letter == "q":
-                return as_vector(phi_q, phi_rows)
-            if index is None or index not in env:
-                raise ExpressionError(f"{name} used outside a sum over its index")
-            if node.op == "apply" and letter == "k":
-                return as_vector(phi_k[env[index]], phi_rows)
-            if node.op == "name" and letter == "v":
-                return as_vector(values[env[index]], value_rows)
-            raise ExpressionError(f"unknown symbol {name}")
-
+    for reading, bind in _readings(whole, data):
         try:
             got = evaluate(tree, bind, {}, _TOKENS)
         except (ExpressionError, RuntimeError) as exc:
             failures.append(str(exc).split("\n")[0])
             continue
-        if got.numel() == want.numel() and torch.allclose(got.flatten(), want, atol=1e-10):
-            reading = f"{'row' if phi_rows else 'column'} features, {'row' if value_rows else 'column'} values"
+        diff = _discrepancy(got, want)
+        if diff is not None and diff <= 1e-10 * max(1.0, float(want.abs().max())):
             return correct(f"reproduces kernel attention numerically ({reading})", reference)
-        mismatch = mismatch or f"gives shape {list(got.shape)} values {got.flatten()[:3].tolist()}"
+        if mismatch is None or (diff is not None and "discrepancy" not in mismatch):
+            mismatch = (f"({reading}) gives shape {list(got.shape)} values {got.flatten()[:3].tolist()}"
+                        + (f", max discrepancy {diff:.3g}" if diff is not None else ""))
     if mismatch:
-        return incorrect(f"no orientation reproduces kernel attention: {mismatch}, expected {want.tolist()}", reference)
+        return incorrect(f"no orientation reproduces kernel attention: {mismatch}, "
+                         f"expected {want.flatten()[:3].tolist()}", reference)
     return unverified(f"formula does not evaluate in any orientation: {failures[0]}")
