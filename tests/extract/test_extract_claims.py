@@ -266,6 +266,18 @@ def test_normalized_round_trip(latex):
     assert not reason and str(load_expression(normalized)) == normalized
 
 
+# Greek letters spelled out in plain text are the letters, not products of single letters; a word
+# that merely contains one ("summary", "mus") is left alone.
+@pytest.mark.parametrize("text, normalized", [
+    ("d mu^2", "d*mu**2"),
+    ("sigma^2 d", "d*sigma**2"),
+    ("d \\mu^2", "d*mu**2"),
+    ("mus", "m*s*u"),
+])
+def test_spelled_greek(text, normalized):
+    assert to_normalized(text) == (normalized, "")
+
+
 def test_claims_table():
     table = format_claims_table(list(claims_of(STEMS[1])))
     lines = table.splitlines()

@@ -34,6 +34,8 @@ _GREEK = {
     "Σ": "Sigma", "Φ": "Phi",
 }
 _UNICODE.update({ch: rf"\{name} " for ch, name in _GREEK.items()})
+# Greek letters spelled out in plain text ("d mu^2", "sigma^2"): a whole word, not part of one.
+_SPELLED_GREEK = re.compile(rf"(?<![\\A-Za-z])({'|'.join(sorted(set(_GREEK.values()), key=len, reverse=True))})(?![A-Za-z])")
 
 _TRANSPOSE = r"(?:\^\s*\{?\s*(?:\\top|T|\\intercal|\\mathsf\{T\}|\\text\{T\})\s*\}?)"
 _VEC = r"(?:\\mathbf\{(?P<{0}b>[A-Za-z])\}|\\(?P<{0}g>mu|sigma|alpha|beta|theta)\b|(?P<{0}l>[A-Za-z](?:_\{?[A-Za-z0-9]\}?)?))"
@@ -63,6 +65,7 @@ def unicode_to_latex(text: str) -> str:
 def normalize_latex(text: str) -> str:
     """One LaTeX dialect for every notation the transcripts use (see the module docstring)."""
     s = unicode_to_latex(text).strip().strip("$").strip()
+    s = _SPELLED_GREEK.sub(r"\\\1", s)
     s = s.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
     s = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])\s*", "", s)
     s = re.sub(r"\\(?:displaystyle|quad|qquad|,|;|!|:)(?![A-Za-z])", " ", s)
