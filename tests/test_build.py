@@ -213,3 +213,20 @@ def test_bad_inputs_nothing_else(bad_build):
     assert set(transcripts) == set(BAD_INPUT_TRANSCRIPTS)
     assert summary.failed_files == len(BAD_INPUT_ERRORS) - 1
     assert transcripts["truncated_no_trailer.pdf"]["partial"].startswith("truncated PDF")
+
+
+# A change to the package's code (a reader fixed without a version bump) changes the cache salt,
+# so results cached by the old code are not served; an untouched copy keeps the same salt.
+def test_code_change_invalidates_cache(tmp_path):
+    import shutil
+
+    from tractor import build_cache
+
+    package = Path(build_cache.__file__).resolve().parent
+    copy = tmp_path / "tractor"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    fingerprint = build_cache._code_fingerprint.__wrapped__  # uncached: the copy changes under it
+    assert fingerprint(copy) == fingerprint(package)
+    reader = copy / "ingest" / "pdf.py"
+    reader.write_text(reader.read_text() + "\n# fixed\n")
+    assert fingerprint(copy) != fingerprint(package)

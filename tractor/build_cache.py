@@ -1,8 +1,8 @@
 """Incremental builds: what a file yields, cached by its bytes and everything that shapes it.
 
 An entry holds the file's transcripts (segmented, scrubbed, identified) and failures, keyed by
-the SHA-256 of the file's bytes and a salt made of the tool version, the fingerprint of the
-trained models and alias tables in ``data/``, the pseudonym key and the roster. A second entry
+the SHA-256 of the file's bytes and a salt made of the tool version, the package's source code,
+the fingerprint of the trained models and alias tables in ``data/``, the pseudonym key and the roster. A second entry
 holds the file's claims and labels, keyed in addition by the files of its homeworks' answer keys
 and by the label models (:func:`result_context`), so an unchanged corpus is not re-processed at
 all. When a key changes, claims are re-extracted from the cached transcripts and verdicts come
@@ -39,7 +39,19 @@ def default_cache_dir() -> Path:
 
 @cache
 def build_salt(privacy_fingerprint: str) -> str:
-    return _fingerprint(f"{_FORMAT}|{__version__}|{privacy_fingerprint}", _DATA_GLOBS)
+    seed = f"{_FORMAT}|{__version__}|{_code_fingerprint()}|{privacy_fingerprint}"
+    return _fingerprint(seed, _DATA_GLOBS)
+
+
+@cache
+def _code_fingerprint(package: Path = Path(__file__).resolve().parent) -> str:
+    """The package's own source: a reader or extractor fixed without a version bump must not be
+    served stale results from a cache filled by the code before the fix."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:24]
 
 
 @cache
