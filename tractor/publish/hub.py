@@ -101,9 +101,14 @@ def _check_repo_id(repo_id: str) -> None:
         raise TractorError(f"invalid --repo-id {repo_id!r}: expected ORG/NAME (or USER/NAME)")
 
 
+def _row_counts(ds) -> dict[str, int]:
+    return {"transcripts": len(ds.transcripts), "claims": len(ds.claims), "labels": len(ds.labels),
+            "errors": len(ds.errors)}
+
+
 def published_configs(ds) -> list[str]:
-    """The configs with rows, in schema order."""
-    rows = {"transcripts": ds.transcripts, "claims": ds.claims, "labels": ds.labels, "errors": ds.errors}
+    """The configs with rows, in schema order: the ones the card lists (see card.render_card)."""
+    rows = _row_counts(ds)
     return [c for c in CONFIGS if rows[c]]
 
 
@@ -146,8 +151,7 @@ def dataset_card(ds, repo_id: str) -> str:
 
     built_with, key_versions = card_versions(ds.card)
     facts = CardFacts(
-        rows={"transcripts": len(ds.transcripts), "claims": len(ds.claims), "labels": len(ds.labels),
-              "errors": len(ds.errors)},
+        rows=_row_counts(ds),
         models=dict(Counter(t["model"] for t in ds.transcripts)),
         homeworks=dict(Counter(t["homework"] for t in ds.transcripts)),
         key_versions=key_versions, label_definitions=ds.label_definitions, tractor_version=built_with,

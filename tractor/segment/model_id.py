@@ -157,23 +157,24 @@ def identify_model(doc: Document, messages: list[Message], summary: str,
         lambda: _from_artefacts(_all_texts(doc, messages), notes),
         lambda: _from_self_identification(doc, messages),
     )
-    found = next(filter(None, (source() for source in sources)), None)
+    results = (source() for source in sources)  # lazy: a weaker source runs only when needed
+    found = next(filter(None, results), None)
     if found:
-        return _refined(found, sources)
+        return _refined(found, results)
     why = "no export metadata, student statement, speaker label or unique interface artefact"
     return UNKNOWN, "; ".join([f"no evidence: {why}", *notes])
 
 
-def _refined(found: tuple[str, str], sources) -> tuple[str, str]:
+def _refined(found: tuple[str, str], weaker) -> tuple[str, str]:
     """A source that names only the family (a page title "ChatGPT - ...") is made precise by a
-    weaker source naming a version of that same family ("I used ChatGPT's 5.1 Thinking")."""
+    weaker source naming a version of that same family ("I used ChatGPT's 5.1 Thinking").
+    ``weaker`` yields the results of the sources after the one that found ``found``."""
     families = {a.name: a.family for a in _aliases()}
     name, evidence = found
     if families.get(name) != name:
         return found
-    for source in sources:
-        other = source()
-        if other and other[0] != name and families.get(other[0]) == name:
+    for other in filter(None, weaker):
+        if other[0] != name and families.get(other[0]) == name:
             return other[0], f"{evidence}; version from {other[1]}"
     return found
 
