@@ -68,63 +68,73 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 
 def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _: None) -> BuildSummary:
-    """Build the dataset folder ``config.out`` from ``config.corpus``."""
+    """Build the dataset folder ``config.out`` from ``config.corpus``. Each file's rows are
+    streamed to the writer as soon as the file is done, so memory does not grow with the corpus."""
     from .privacy import Pseudonymizer
     from .publish.card import CardFacts, render_card
-    from .publish.folder import write_dataset
+    from .publish.folder import DatasetWriter
 
     files = corpus_files(config.corpus)
     scrubber = Pseudonymizer.from_environment(config.roster)
-    results = []
-    for rel, result in _process_all(files, config, scrubber):
-        on_file(rel)
-        results.append(result)
-    merged = FileResult()
-    for r in results:
-        merged.transcripts += r.transcripts
-        merged.claims += r.claims
-        merged.labels += r.labels
-        merged.failures += r.failures
-    rows = {
-        "transcripts": [_transcript_row(t) for t in merged.transcripts],
-        "claims": [asdict(c) for c in merged.claims],
-        "labels": [asdict(lb) for lb in merged.labels],
-        "errors": [asdict(f) for f in merged.failures],
-    }
-    by_model = Counter(t.model for t in merged.transcripts)
-    facts = CardFacts(
-        rows={k: len(v) for k, v in rows.items()}, models=dict(by_model),
-        homeworks=dict(Counter(t.homework for t in merged.transcripts)),
-        key_versions=_key_versions({t.homework for t in merged.transcripts}),
-        label_definitions=_label_definitions(),
-    )
-    write_dataset(config.out, rows, render_card(facts))
-    failed_sources = {f.source.split("#")[0] for f in merged.failures if not _is_partial(f, merged)}
+    formats, models, homeworks = Counter(), Counter(), Counter()
+    failures, partial_sources = [], set()
+    with DatasetWriter(config.out) as writer:
+        for rel, result in _process_all(files, config, scrubber):
+            on_file(rel)
+            writer.write("transcripts", [_transcript_row(t) for t in result.transcripts])
+            writer.write("claims", [asdict(c) for c in result.claims])
+            writer.write("labels", [asdict(lb) for lb in result.labels])
+            writer.write("errors", [asdict(f) for f in result.failures])
+            for t in result.transcripts:
+                formats[t.format] += 1
+                models[t.model] += 1
+                homeworks[t.homework] += 1
+                if t.partial:
+                    partial_sources.add(t.source)
+            failures += result.failures
+        facts = CardFacts(
+            rows=dict(writer.counts), models=dict(models), homeworks=dict(homeworks),
+            key_versions=_key_versions(set(homeworks)), label_definitions=_label_definitions(),
+        )
+        writer.commit(render_card(facts))
+    failed_sources = {f.source.split("#")[0] for f in failures if f.source not in partial_sources}
     return BuildSummary(
-        files=len(files), transcripts=len(merged.transcripts), failed_files=len(failed_sources),
-        claims=len(merged.claims), labels=len(merged.labels),
-        by_format=dict(sorted(Counter(t.format for t in merged.transcripts).items())),
-        by_model=dict(sorted(by_model.items())), failures=tuple(merged.failures),
+        files=len(files), transcripts=writer.counts["transcripts"], failed_files=len(failed_sources),
+        claims=writer.counts["claims"], labels=writer.counts["labels"],
+        by_format=dict(sorted(formats.items())), by_model=dict(sorted(models.items())), failures=tuple(failures),
     )
 
 
-def _is_partial(failure: FailedFile, merged: FileResult) -> bool:
-    return any(t.source == failure.source and t.partial for t in merged.transcripts)
+# Modules every build worker needs: imported once in the fork server, so that workers start
+# with them loaded (no per-worker import time) and share their pages copy-on-write.
+_WORKER_PRELOAD = ["tractor.pipeline", "tractor.ingest", "tractor.segment.turns", "tractor.extract",
+                   "tractor.verify", "tractor.label", "torch", "sympy", "spacy", "sklearn.linear_model"]
 
 
 def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
+    """Each file's result, in corpus order. With a pool, at most a few files per worker are in
+    flight, so finished results wait in memory only until their turn."""
     jobs = [(p, p.relative_to(config.corpus).as_posix()) for p in files]
     if config.jobs <= 1 or len(jobs) <= 1:
         for path, rel in jobs:
             yield rel, process_file(path, rel, config, scrubber)
         return
     import multiprocessing
+    from collections import deque
 
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_WORKER_PRELOAD)
+    window = 4 * config.jobs
     with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(process_file, path, rel, config, scrubber) for path, rel in jobs]
-        for (_, rel), fut in zip(jobs, futures):
-            yield rel, fut.result()
+        pending: deque = deque()
+        for path, rel in jobs:
+            pending.append((rel, pool.submit(process_file, path, rel, config, scrubber)))
+            if len(pending) >= window:
+                rel_done, future = pending.popleft()
+                yield rel_done, future.result()
+        while pending:
+            rel_done, future = pending.popleft()
+            yield rel_done, future.result()
 
 
 def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileResult:

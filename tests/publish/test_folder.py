@@ -69,9 +69,35 @@ def test_killed_writer_leaves_previous_dataset(tmp_path):
         f._swap_in = die
         f.write_dataset({str(tmp_path / "ds")!r}, {{}}, "new card")
     """)
-    proc = subprocess.run([sys.executable, "-c", script])
-    assert proc.returncode == -signal.SIGKILL
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    assert proc.wait() == -signal.SIGKILL
     assert _snapshot(tmp_path / "ds") == before
+    # the dead writer's temporary folder is left behind, named with its process id ...
+    (stale,) = tmp_path.glob(".ds.*.tmp")
+    assert stale.name.startswith(f".ds.{proc.pid}.")
+    # ... and the next write removes it, but not the folder of a writer that is still running
+    live = tmp_path / f".ds.{os.getpid()}.abc.tmp"
+    live.mkdir()
+    write_dataset(tmp_path / "ds", ROWS, "card")
+    assert sorted(tmp_path.glob(".ds.*.tmp")) == [live]
+
+
+# Rows are streamed in fixed-size row groups: many rows read back in order, and the bytes do not
+# depend on how the rows were handed to the writer.
+def test_streamed_row_groups(tmp_path):
+    import pyarrow.parquet as pq
+
+    from tractor.publish.folder import DatasetWriter
+
+    errors = [{"source": f"f{i}.pdf", "stage": "pdf", "error": "encrypted"} for i in range(10_000)]
+    write_dataset(tmp_path / "a", {"errors": errors}, "card")
+    with DatasetWriter(tmp_path / "b") as writer:
+        for i in range(0, len(errors), 7):
+            writer.write("errors", errors[i:i + 7])
+        writer.commit("card")
+    assert read_config(tmp_path / "a", "errors") == errors
+    assert pq.ParquetFile(config_path(tmp_path / "a", "errors")).num_row_groups == 3
+    assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
 
 
 # A crash between the two renames of the swap is repaired on the next run.

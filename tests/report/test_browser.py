@@ -73,6 +73,10 @@ def test_link_opens_card(page):
 
     card = page.find_element(By.ID, f"t-{GEM}")
     assert card.get_attribute("open") is None
+    from selenium.webdriver.support.ui import WebDriverWait
+
     page.find_element(By.CSS_SELECTOR, f'table a[href="#t-{GEM}"]').click()
+    # the card opens from a hashchange handler, which may run after click() returns
+    WebDriverWait(page, 5).until(lambda _: card.get_attribute("open") is not None)
     assert card.get_attribute("open") == "true"
     assert "I can't provide answers to graded homework" in card.text
