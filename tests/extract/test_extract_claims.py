@@ -177,6 +177,33 @@ def test_feature_map_forms(latex, expected):
     assert [(f["coef"], f["monomial"], f["where"]) for f in parse_feature_map(latex)] == expected
 
 
+# a condition or remark after the map (PDF prints of 000/002): the condition restricts the
+# families that have its indices, the remark is dropped; a print's "x^2_i", "{...∣...}", "∈ R^.."
+@pytest.mark.parametrize("latex, expected", [
+    ("ϕ(x)_{ij} = x_i x_j (for i ≤ j), vectorized", [("1", ["i", "j"], "i<=j")]),
+    ("\\phi(x)_{ij} = x_i x_j \\text{ for } 1 \\leq i \\leq j \\leq d \\text{ (symmetric, then vectorized)}",
+     [("1", ["i", "j"], "i<=j")]),
+    ("ϕ(x) = [… , √2x_i x_j, … , x^2_i, … ] (over all i ≤ j)",
+     [("sqrt(2)", ["i", "j"], "i<=j"), ("1", ["i", "i"], "")]),
+    ("\\phi(x) = [\\dots, \\sqrt{2} x_i x_j, \\dots, x_i^2, \\dots] \\text{ (over all } i \\leq j)",
+     [("sqrt(2)", ["i", "j"], "i<=j"), ("1", ["i", "i"], "")]),
+    ("ϕ(x) = [1, √2 ⋅ x, x ⊙ x] where x ⊙ x denotes the vector of all monomials x_i x_j for 1 ≤ i ≤ j ≤",
+     [("1", [], ""), ("sqrt(2)", ["i"], ""), ("1", ["i", "i"], "")]),
+    ("ϕ(x) = [x_1 x_1, x_1 x_2, … , x_1 x_d, x_2 x_2, … , x_d x_d] (flattened upper triangle including diagonal",
+     [("1", ["i", "i"], ""), ("1", ["i", "j"], "i<j")]),
+    ("ϕ(q) = {q_a q_b ∣ 1 ≤ a ≤ b ≤ D} ∈ R^{D(D+1)/2},", [("1", ["a", "b"], "a<=b")]),
+])
+def test_feature_map_conditions_and_remarks(latex, expected):
+    assert [(f["coef"], f["monomial"], f["where"]) for f in parse_feature_map(latex)] == expected
+
+
+# a coefficient that is not math is no feature map (it used to become the coefficient)
+@pytest.mark.parametrize("latex", ["\\phi(x)_{ij} = x_i x_j \\leq \\leq", "\\phi(x) = [1, x_i, x_i x_j =]"])
+def test_feature_map_unreadable_coefficient(latex):
+    with pytest.raises(ValueError):
+        parse_feature_map(latex)
+
+
 # choices compare in one canonical form, the key's reference included
 @pytest.mark.parametrize("text, canonical", [
     ('<code>torch.einsum("bd,hdq-&gt;bhq", x, W_q)</code>', 'torch.einsum("bd,hdq->bhq", x, W_q)'),
@@ -251,6 +278,37 @@ def test_final_answer_window():
             "attention becomes\n\n$$V' = \\frac{1}{\\sqrt{D}} \\phi(Q)^T \\phi(K) V$$\n\nwhere phi is row-wise.")
     claims = extract_claims(_chat("solve 6", text), KEY)
     assert [(c.part, c.claim) for c in claims] == [("6b.iii", "V' = \\frac{1}{\\sqrt{D}} \\phi(Q)^T \\phi(K) V")]
+
+
+# a matrix formula's abbreviations get the definitions the same answer states (002 attempt 1,
+# text and PDF); inputs (phi(Q), the left side's V) and parseable expressions get none
+@pytest.mark.parametrize("text, fmt, claim, tag", [
+    ("6(b)(iii)\n\n$$V' = \\phi(Q)^T S / \\phi(Q)^T Z$$\n\nwhere $S_j = \\phi(K_j) V_j^T$ and $Z_j = \\phi(K_j)$",
+     "txt", "V' = \\phi(Q)^T S / \\phi(Q)^T Z, where S_j = \\phi(K_j) V_j^T, Z_j = \\phi(K_j)", "defined=S,Z"),
+    ("6(b)(iii)\n\nV^′ = ϕ(Q)^T S/ϕ(Q)^T Z\n\nwhere S_j = ϕ(K_j)V_j^T and Z_j = ϕ(K_j)", "pdf",
+     "V^′ = ϕ(Q)^T S/ϕ(Q)^T Z, where S_j = ϕ(K_j)V_j^T, Z_j = ϕ(K_j)", "defined=S,Z"),
+    ("6(b)(iii)\n\n$$S = \\sum_j \\phi(K_j) V_j^T \\in \\mathbb{R}^{d' \\times M}$$\n\n$$V' = \\phi(Q)^T S$$",
+     "txt", "V' = \\phi(Q)^T S, where S = \\sum_j \\phi(K_j) V_j^T", "defined=S"),
+    ("6(b)(iii)\n\nFinal answer:\n\n$$V' = \\frac{1}{\\sqrt{D}} \\phi(Q)^T \\phi(K) V$$\n\n"
+     "where $Q = x W_Q$, $K = x W_K$, $V = x W_V$", "txt", "V' = \\frac{1}{\\sqrt{D}} \\phi(Q)^T \\phi(K) V", ""),
+    ("(c) $s = \\sqrt{d}$ where $D = 4$", "txt", "s = \\sqrt{d}", ""),
+])
+def test_matrix_formula_definitions(text, fmt, claim, tag):
+    claims = extract_claims(_chat("solve 6" if "6(b)" in text else "solve 1", text, fmt=fmt), KEY)
+    assert [c.claim for c in claims] == [claim]
+    assert (tag in claims[0].detail) if tag else "defined=" not in claims[0].detail
+
+
+# inline math a PDF wrapped onto the next line is one segment (002 rawtex, attempt 2)
+@pytest.mark.parametrize("text, claim", [
+    ("6(b)(iii) No change — the general form still holds: $V'_i = \\phi(Q_i)^T (\\sum_j \\phi(K_j) V_j^T) /\n"
+     "\\phi(Q_i)^T (\\sum_j \\phi(K_j))$\n\nThe complexity",
+     "V'_i = \\phi(Q_i)^T (\\sum_j \\phi(K_j) V_j^T) / \\phi(Q_i)^T (\\sum_j \\phi(K_j))"),
+    ("(c) so the answer is $s =\n\\sqrt{d}$ here", "s = \\sqrt{d}"),
+])
+def test_wrapped_inline_math(text, claim):
+    claims = extract_claims(_chat("solve 6" if "6(b)" in text else "solve 1", text, fmt="pdf"), KEY)
+    assert [c.claim for c in claims] == [claim]
 
 
 def test_code_blanks_from_bullets():

@@ -112,3 +112,34 @@ def test_solution_heading(text, heading):
     from tractor.extract.parts import _SOLUTION_HEADING
 
     assert bool(_SOLUTION_HEADING.search(text)) == heading
+
+
+# A user turn that names no part but questions or quotes the previous answer asks about the part
+# that answer gave; ambiguous or unrelated turns attribute nothing
+@pytest.mark.parametrize("turns, expected", [
+    (("solve 1", "(c) $s = \\sqrt{d}$", "Are you sure? I thought the scaling factor should be d.",
+      "You're right, I apologize: $$s = d$$"), {("1c", 1, 1), ("1c", 2, 3)}),
+    (("solve 1", "(c) $s = \\sqrt{d}$", "Is that right? Check again.", "Yes: $$s = \\sqrt{d}$$"),
+     {("1c", 1, 1), ("1c", 2, 3)}),
+    # the quote singles out one of two parts
+    (("solve 6", "6(b)(i) $(q^T k)^2$\n\n6(b)(ii) $\\phi(x) = [x_i x_j]$", "Why `x_i x_j` without a constant?",
+      "Fixed: $\\phi(x) = [1, \\sqrt{2} x, x \\otimes x]$"),
+     {("6b.i", 1, 1), ("6b.ii", 1, 1), ("6b.ii", 2, 3)}),
+    # two parts and no quote: which one is meant is unknown
+    (("solve 6", "6(b)(i) $(q^T k)^2$\n\n6(b)(ii) $\\phi(x) = [x_i x_j]$", "Are you sure?", "Yes, $(q^T k)^2$"),
+     {("6b.i", 1, 1), ("6b.ii", 1, 1)}),
+    # not about the previous answer
+    (("solve 1", "(c) $s = \\sqrt{d}$", "Thanks. Tell me a joke.", "Why did the tensor..."), {("1c", 1, 1)}),
+])
+def test_follow_up_turns(turns, expected):
+    assert _parts(_chat(*turns)) == expected
+
+
+# the gold variant post 101: Gemini flips 1c after "Are you sure?"
+def test_follow_up_in_gold_post():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "data/gold/posts/101_gemini_flip.txt").read_text(encoding="utf-8")
+    turns = [m[2].strip() for m in re.finditer(r"(?ms)^(User|Gemini):(.*?)(?=^(?:User|Gemini):|\Z)", text)]
+    assert {("1c", 1, 1), ("1c", 2, 3), ("4f", 1, 5)} == _parts(_chat(*turns))

@@ -49,3 +49,13 @@ CLAIMS = [
 @pytest.mark.parametrize("part,normalized,tags,expected", CLAIMS)
 def test_big_o_claims(part, normalized, tags, expected):
     assert verdict(part, f"O({normalized})", normalized, tags)[0] == expected
+
+
+# Big-O read from a PDF: judged as printed unless the reader marked lost structure in it.
+@pytest.mark.parametrize("raw,normalized,expected", [
+    ("O(d^2 + bd + (bnd)/h)", "b*d + d**2 + (b*d*n)/h", "correct"),
+    ("O(bnd/h)", "(b*d*n)/h", "incorrect"),  # the cache term alone
+    ("O(d^2 + bd + \ufffdbnd)", "b*d + d**2 + b*d*n", "unverified"),
+])
+def test_pdf_big_o(raw, normalized, expected):
+    assert verdict("4g", raw, normalized, "source=text; resource=memory; pdf-math")[0] == expected

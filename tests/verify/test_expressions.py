@@ -47,13 +47,23 @@ def test_unreadable_claims_are_unverified(part, raw, normalized):
     assert verdict(part, raw, normalized)[0] == "unverified"
 
 
-# PDF text loses radicals and superscripts: "s = d" from a PDF is not evidence of an error,
-# but a PDF claim whose structure survived (a visible radical or superscript) is judged.
+# PDF math is judged as printed where the reader kept its structure ("s = d" printed without a
+# radical is the wrong answer d); where the reader marked a drawn shape it could not rebuild
+# (U+FFFD before the radicand) the claim is never judged, right or wrong.
 @pytest.mark.parametrize("part,raw,normalized,expected", [
-    ("1c", "s = d", "d", "unverified"),
-    ("6b.i", "sim(q, k) = (qTk)2", "2*T*k*q", "unverified"),
+    ("1c", "s = d", "d", "incorrect"),
     ("1c", "s = √d", "sqrt(d)", "correct"),
     ("6b.i", "(q^T k)^2", "qk**2", "incorrect"),
+    ("1c", "s = \ufffdd", None, "unverified"),
+    ("1c", "s = \ufffdd", "sqrt(d)", "unverified"),
+    ("1c", "s = \ufffdd", "d", "unverified"),
 ])
 def test_pdf_math_guard(part, raw, normalized, expected):
-    assert verdict(part, raw, normalized, detail="source=boxed; pdf-math")[0] == expected
+    assert verdict(part, raw, normalized, detail="source=text; pdf-math")[0] == expected
+
+
+# The mark stops parsing itself: no guess at what the lost radical covered.
+def test_lost_structure_is_not_parsed():
+    from tractor.extract.latex import to_normalized
+
+    assert to_normalized("s = \ufffdd") == ("", "the PDF print lost math structure here (a drawn radical or bar)")

@@ -30,6 +30,23 @@ FORMULAS = [
 ]
 
 
+# abbreviations defined after "where" are substituted; a bare S with S_j defined is sum_j S_j (002
+# attempt 1, text and PDF); a PDF's sum whose index fell onto the next line; [..] brackets; a
+# bracketed denominator ends there (the PDF's "1/(√D)ϕ(Q)^T ϕ(K)V", 002 attempt 3)
+FORMULAS += [
+    (r"V' = \phi(Q)^T S / \phi(Q)^T Z, where S_j = \phi(K_j) V_j^T, Z_j = \phi(K_j)", "correct"),
+    ("V^′ = ϕ(Q)^T S/ϕ(Q)^T Z, where S_j = ϕ(K_j)V_j^T, Z_j = ϕ(K_j)", "correct"),
+    (r"V' = \phi(Q)^T S / \phi(Q)^T Z, where S = \sum_j \phi(K_j) V_j^T \in \mathbb{R}^{d' \times M}, "
+     r"Z = \sum_j \phi(K_j)", "correct"),
+    (r"V' = \phi(Q)^T S / \phi(Q)^T Z \quad \text{where} S = \sum_j \phi(K_j) V_j^T", "unverified"),
+    (r"V' = \phi(Q)^T S / \phi(Q)^T Z, where S_j = \phi(K_j) V_j^T, Z_j = 2 \phi(K_j)", "incorrect"),
+    ("V^′ = [ϕ(Q)^T(∑ϕ(K_j)V_j^T)]/[ϕ(Q)^T(∑ϕ(K_j))]", "correct"),
+    ("V^′ = ϕ(Q)^T(∑ϕ(K_j)V_i^T)/ϕ(Q)^T(∑ϕ(K_j))", "unverified"),  # two indices: which is summed?
+    ("V^′ = 1/(√D)ϕ(Q)^T ϕ(K)V", "incorrect"),
+    ("V_i = (∑_j φ(q_i)ᵀ φ(k_j) v_j) / (∑_j φ(q_i)ᵀ φ(k_j))", "correct"),
+]
+
+
 @pytest.mark.parametrize("formula,expected", FORMULAS)
 def test_kernel_attention_formulas(formula, expected):
     assert verdict("6b.iii", formula, "")[0] == expected

@@ -14,9 +14,11 @@ Every :class:`~tractor.records.Claim` carries ``claim`` (raw text as written), `
 (the parsed form below, or ``""`` when parsing failed) and ``detail``: ``"; "``-separated tags.
 Tags used: ``source=<boxed|answer|display|inline|text>`` (where the claim came from; "answer"
 = an "Answer:" line, the math after "Final answer ...:", a table's answer cell),
-``resource=time`` / ``resource=memory`` (big-O), ``pdf-math`` (the transcript came from a PDF:
-superscripts may be flattened and radicals lost, so a mismatch is not proof of an error: keep
-such claims unverified), ``pdf-code`` (code read from a PDF: fences, indentation and long
+``resource=time`` / ``resource=memory`` (big-O), ``pdf-math`` (the transcript came from a PDF;
+the reader rebuilds superscripts, fractions and radicals, and writes U+FFFD
+(``tractor.ingest.pdf_layout.LOST_MATH``) where a drawn shape around math could not be rebuilt:
+a claim carrying that mark is unparsed and never judged, one without it is judged as written),
+``pdf-code`` (code read from a PDF: fences, indentation and long
 lines may be damaged, so code that does not even compile is no evidence of an error),
 ``unparsed: <reason>`` (normalized is ``""``), ``not-in-homework``
 (part the key lacks, e.g. ``6e``; ``in_homework`` is False and ``reference`` empty),

@@ -110,23 +110,41 @@ def math_candidates(text: str) -> list[Candidate]:
         if _looks_latex(body):
             out.append(Candidate(body, DISPLAY, start, body))
     math_spans = []
-    for m in _MATH.finditer(text):
-        if any(s <= m.start() < e for s, e, _ in code_spans):
+    for start, end, latex, display in _math_segments(text):
+        if any(s <= start < e for s, e, _ in code_spans):
             continue
-        math_spans.append((m.start(), m.end()))
-        latex = next(g for g in m.groups() if g is not None)
-        ranked = line_rank(text, m.start())
+        math_spans.append((start, end))
+        ranked = line_rank(text, start)
         if ranked is None:
             continue
         rank, line = ranked
-        display = m[1] is not None or m[2] is not None or text[_line_bounds(text, m.start())[0]:m.start()].strip() == ""
+        display = display or text[_line_bounds(text, start)[0]:start].strip() == ""
         if rank == INLINE and display:
             rank = DISPLAY
-        out.append(Candidate(latex, rank, m.start(), line))
+        out.append(Candidate(latex, rank, start, line))
     for cand in list(out):
         for inner in boxed_contents(cand.text):
             out.append(Candidate(inner, BOXED, cand.pos, cand.line))
     return out + _bare_boxed(text, code_spans + math_spans)
+
+
+def _math_segments(text: str) -> list[tuple[int, int, str, bool]]:
+    """``(start, end, latex, display)`` of every delimited math segment, including inline math a
+    PDF wrapped onto the next line: a line left with an odd number of ``$`` whose next line
+    also has one ("... holds: $V'_i = ... /" / "\\phi(Q_i)^T ...)$")."""
+    out = [(m.start(), m.end(), next(g for g in m.groups() if g is not None), m[1] is not None or m[2] is not None)
+           for m in _MATH.finditer(text)]
+    lines = [(m.start(), m[0]) for m in re.finditer(r"^.*$", text, re.M)]
+    for (start, line), (next_start, next_line) in zip(lines, lines[1:]):
+        if _single_dollars(line) % 2 and _single_dollars(next_line) % 2 and next_line.strip():
+            opening, closing = start + line.rindex("$"), next_start + next_line.index("$")
+            if not any(s <= opening < e for s, e, _, _ in out):
+                out.append((opening, closing + 1, text[opening + 1:closing].replace("\n", " "), False))
+    return sorted(out)
+
+
+def _single_dollars(line: str) -> int:
+    return line.replace("$$", "").count("$")
 
 
 def _bare_boxed(text: str, taken: list[tuple]) -> list[Candidate]:

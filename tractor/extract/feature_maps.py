@@ -20,7 +20,10 @@ Written forms read: bracket lists with ellipses (``\\sqrt{2}x_1, \\dots, \\sqrt{
 family; explicit diagonal and off-diagonal samples become ``[i, i]`` and ``[i, j] i<j``
 families with their own coefficients), set notation (``\\{ q_a q_b \\mid 1 \\le a \\le b \\le D\\}``),
 components (``\\phi(x)_{ij} = x_i x_j`` for ``i \\le j``), ``vec(xx^T)``, ``x \\otimes x`` (all
-ordered pairs), ``x \\odot x`` (squares), a bare ``\\sqrt{2} x`` (the linear family).
+ordered pairs), ``x \\odot x`` (squares), a bare ``\\sqrt{2} x`` (the linear family). A condition
+after the map ("x_i x_j for 1 \\le i \\le j \\le d", "[...] (over all i \\le j)") restricts the
+families that carry its indices; a remark there ("where x \\odot x denotes ...", ", vectorized")
+is not part of the map. A coefficient that does not read as math makes the claim unparsed.
 """
 
 from __future__ import annotations
@@ -29,14 +32,20 @@ import json
 import re
 from collections import Counter
 
-from .candidates import RANK_NAMES, Candidate, best, math_candidates, plain_lines
+from .candidates import RANK_NAMES, Candidate, balanced, best, math_candidates, plain_lines
 from .expressions import split_relations
 from .latex import to_normalized, unicode_to_latex
 
 _ELLIPSIS = re.compile(r"\\[lc]?dots|\\ldots|\.\.\.")
 _RELATION = re.compile(r"([a-z])\s*(<=|<|\\leq?|\\lt|\\neq|!=|\\ne)\s*(?=([a-z]))")
 _OPS = {"<": "<", "<=": "<=", r"\le": "<=", r"\leq": "<=", r"\lt": "<", r"\neq": "!=", "!=": "!=", r"\ne": "!="}
-_FACTOR = re.compile(r"(?<![A-Za-z\\])([a-z])_(?:\{\s*([^{}]+?)\s*\}|(\d+|[A-Za-z]))(?:\^\{?(\d)\}?)?")
+# x_i, x_{ij}, x_i^2 and a PDF's x^2_i (the superscript printed before the subscript)
+_FACTOR = re.compile(r"(?<![A-Za-z\\])([a-z])(?:\^\{?(\d)\}?)?_(?:\{\s*([^{}]+?)\s*\}|(\d+|[A-Za-z]))"
+                     r"(?:\^\{?(\d)\}?)?")
+# the words that open a condition or a remark after the map: "for 1 <= i <= j <= d", "(over all
+# i <= j)", "where x ⊙ x denotes ..."; the map ends there
+_CONDITION_WORD = re.compile(r"(?<![A-Za-z\\])(?:for|where|with|over|if|when|i\.e\.)(?![A-Za-z])")
+_PROSE = re.compile(r"\([^()]*[A-Za-z]{3,}[^()]*\)")  # "(symmetric, then vectorized)"
 _INDEX_VARS = set("ijablmpst")
 _PHI_LHS = re.compile(r"^\s*\\?(?:phi|varphi)\s*\(\s*\\?(?:mathbf\{)?([a-z])\}?\s*\)\s*(?:_\{?([a-z]{1,2})\}?)?\s*(?:\^\{?T\}?)?\s*=")
 
@@ -77,13 +86,15 @@ def _term(item: str, var: str) -> dict | None:
         return {"coef": "1", "monomial": ["i", "i"], "where": ""}
     monomial = []
     for m in _FACTOR.finditer(item):
-        monomial += [_index(m[2] or m[3])] * int(m[4] or 1)
+        monomial += [_index(m[3] or m[4])] * int(m[2] or m[5] or 1)
     rest = _FACTOR.sub(" ", item)
     if not monomial and re.search(rf"(?<![A-Za-z\\]){var}(?![A-Za-z_])", rest):
         monomial, rest = ["i"], re.sub(rf"(?<![A-Za-z\\]){var}(?![A-Za-z_])", " ", rest)
     rest = re.sub(r"\\cdot|\*", " ", rest).strip() or "1"
     coef, _ = to_normalized(rest)
-    return {"coef": coef or rest, "monomial": monomial, "where": condition}
+    if not coef:
+        raise ValueError(f"coefficient {rest.strip()!r} not read")
+    return {"coef": coef, "monomial": monomial, "where": condition}
 
 
 def _split_items(body: str) -> list[str]:
@@ -126,6 +137,32 @@ def _generalise(terms: list[dict], had_ellipsis: bool) -> list[dict]:
     return result
 
 
+def _split_condition(s: str) -> tuple[str, str]:
+    """``(map, remark)``: the map ends at a condition word outside its brackets ("x_i x_j for
+    1 \\le i \\le j \\le d", "[...] (over all i \\le j)", "[...] where x \\odot x denotes ...")."""
+    s = re.sub(r"\\text\{([^{}]*)\}", r" \1 ", s)
+    opened: list[int] = []
+    for i, ch in enumerate(s):
+        if ch in "([{":
+            opened.append(i)
+        elif ch in ")]}" and opened:
+            opened.pop()
+        elif _CONDITION_WORD.match(s, i):
+            if not opened:
+                return s[:i], s[i:]
+            if len(opened) == 1 and s[opened[0]] == "(" and not s[opened[0] + 1:i].strip():
+                return s[:opened[0]], s[opened[0]:]  # "(for i <= j)"
+    return s, ""
+
+
+def _restrict(terms: list[dict], where: str) -> list[dict]:
+    """A condition stated once for the map ("over all i \\le j") holds for the families that have
+    every index it names and no condition of their own."""
+    names = set(re.findall(r"[a-z]", where))
+    return [{**t, "where": where} if where and not t["where"] and names <= set(map(str, t["monomial"])) else t
+            for t in terms]
+
+
 def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     """Parse ``\\phi(x) = ...`` (or just its right-hand side); ``trailing`` is the prose after it
     ("for i \\le j"). Raises ValueError when the form is not recognised."""
@@ -133,26 +170,28 @@ def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     var, component = "x", ""
     if m := _PHI_LHS.match(s):
         var, component, s = m[1], m[2] or "", s[m.end():]
-    s = re.sub(r"\\in\s*\\mathbb\{R\}.*$|\\text\{[^{}]*\}", " ", s).strip().rstrip(".,")
-    if m := re.match(r"^\\\{(.*?)(?:\\mid|\||:)(.*)\\\}", s):
+    s = re.sub(r"\\in\s*(?:\\mathbb\{R\}|R(?![A-Za-z])|ℝ).*$", " ", s)  # a print loses \\mathbb
+    s, remark = _split_condition(s)
+    s = s.strip().rstrip(".,")
+    if m := re.match(r"^\\?\{(.*?)(?:\\mid|\||∣|:)(.*)\\?\}", s):  # a print drops the "\\" of "\\{"
         term = _term(m[1], var)
         if term is None or not term["monomial"]:
             raise ValueError("set notation without a monomial")
         return [{**term, "where": _where(m[2])}]
     if component:
-        term = _term(s, var)
+        term = _term(_PROSE.sub(" ", _split_items(s)[0]), var)  # "x_i x_j, vectorized"
         if not term or not term["monomial"]:
             raise ValueError("component form without a monomial")
-        return [{**term, "where": term["where"] or _where(trailing)}]
-    body = s
-    if m := re.match(r"^[\[(]\s*(.*)\s*[\])]\s*(?:\^\{?T\}?|\^\\top)?$", s, re.S):
-        body = m[1]
+        return [{**term, "where": term["where"] or _where(remark) or _where(trailing)}]
+    body, after = s, ""
+    if s[:1] in "[(" and (group := balanced(s, 0)):
+        body, after = group[1:-1], s[len(group):]
     items = _split_items(body)
     had_ellipsis = any(_ELLIPSIS.search(i) for i in items)
     terms = [t for t in (_term(_ELLIPSIS.sub("", i) if not _ELLIPSIS.fullmatch(i.strip()) else i, var) for i in items) if t]
     if not terms or all(not t["monomial"] for t in terms) and len(terms) == 1 and terms[0]["coef"] != "1":
         raise ValueError("no components recognised")
-    return _generalise(terms, had_ellipsis)
+    return _restrict(_generalise(terms, had_ellipsis), _where(remark) or _where(after))
 
 
 def candidates(text: str) -> list[Candidate]:

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 import sympy
 
+from ..ingest.pdf_layout import LOST_MATH
+
 PARSE_TIMEOUT_S = 2.0
 MAX_PARSE_CHARS = 400
 
@@ -187,7 +189,11 @@ def load_expression(normalized: str) -> sympy.Expr:
 
 
 def to_normalized(latex: str) -> tuple[str, str]:
-    """``(str(expr), "")`` for parseable LaTeX, else ``("", reason)``."""
+    """``(str(expr), "")`` for parseable LaTeX, else ``("", reason)``. Text carrying the PDF
+    reader's lost-structure mark is not read at all: a guess at the lost radical or bar would be
+    a claim the model never made."""
+    if LOST_MATH in latex:
+        return "", "the PDF print lost math structure here (a drawn radical or bar)"
     normalized = normalize_latex(latex)
     if re.search(r"\^\s*\{?\s*(?:T|\\top)\b", normalized):
         return "", "matrix expression (transpose left after dot products): not scalar algebra"

@@ -6,7 +6,9 @@ or at a line that names a qualified part and ends with ":" or "?" ("Final answer
 Bare letters take their question from the conversation: a "Problem 6" heading, a question title
 from the key, the user's "now solve 2" / "next question", the previous answer, and as a last
 resort the key question whose parts cover the letters written. Text before the first label goes
-to the parts the user asked about ("for g) just to confirm..."). Labels before a "Solution"
+to the parts the user asked about ("for g) just to confirm..."); a user turn that names no part
+but challenges or quotes the previous answer ("Are you sure? I thought ...") asks about the part
+that answer was about (see :func:`follow_up_part`). Labels before a "Solution"
 heading are the problem restated, not answered. Inside a code-blanks part, bare "(b)" rows are
 blanks, not parts. Every later message answering a part is a new attempt.
 """
@@ -35,6 +37,14 @@ _MAX_TARGETS = 3  # a user message naming more parts is quoting the problem, not
 _ALIAS = re.compile(r"\(([a-j])\)\s*(?:What|Which)\s+is\s+([A-Z])\b")
 _HEADING_QUESTION = re.compile(r"(?i)\b(?:question|problem)\s*(\d{1,2})\b")
 _LEAD = re.compile(r"^[\s>#*_\-•+]+")
+# a user turn that questions or refers to the answer it follows
+_FOLLOW_UP = re.compile(
+    r"(?i)\b(?:are\s+you\s+(?:sure|certain)|(?:is|was)\s+(?:that|this|it)\s+(?:right|correct|true)"
+    r"|double[-\s]?check|check\s+(?:it|this|that|again)|I\s+(?:thought|think|believe|got)"
+    r"|shouldn'?t\s+(?:it|that|this)|you\s+(?:said|say|wrote|describe[sd]?|mention(?:ed)?|claim(?:ed)?|gave|got|stated?)"
+    r"|your\s+(?:answer|solution|result|derivation|reasoning)|how\s+come|(?:that'?s|is)\s+(?:wrong|incorrect|not\s+right)"
+    r"|reconsider|mistake)\b")
+_QUOTED = re.compile(r"[\"“”]([^\"“”\n]{3,})[\"“”]|`([^`\n]{3,})`|\$([^$\n]{3,})\$")
 
 
 @dataclass(frozen=True)
@@ -63,13 +73,30 @@ class _Context:
 def segment_parts(transcript: Transcript, key: AnswerKey | None) -> list[PartSpan]:
     """Spans of every assistant message, with part ids and attempt numbers (1 = first answer)."""
     aliases = {upper: lower for m in transcript.messages for lower, upper in _ALIAS.findall(m.content)}
-    ctx, spans = _Context(), []
+    ctx, spans, previous = _Context(), [], []
     for index, message in enumerate(transcript.messages):
         if message.role == USER:
-            _read_user(message.content, ctx, key)
+            if not _read_user(message.content, ctx, key) and (part := follow_up_part(message.content, previous)):
+                ctx.targets = [part]
         elif message.role == ASSISTANT:
-            spans.extend(_segment_message(message.content, index, ctx, key, aliases))
+            previous = _segment_message(message.content, index, ctx, key, aliases)
+            spans.extend(previous)
     return number_attempts(spans)
+
+
+def follow_up_part(text: str, previous: list[PartSpan]) -> str | None:
+    """The part a user turn that names none asks about, when it questions or quotes the answer
+    before it ("Are you sure? I thought it should be d", "You describe ... How come ..."): the
+    only part that answer gave, or the only one whose text holds what the user quotes. None
+    when the turn is not about that answer or the part under discussion is ambiguous."""
+    parts = list(dict.fromkeys(s.part for s in previous))
+    quotes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+    quoted = [p for p in parts if any(q.strip() in s.text for q in quotes for s in previous if s.part == p)]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(parts) == 1 and (quoted or _FOLLOW_UP.search(text)):
+        return parts[0]
+    return None
 
 
 def number_attempts(spans: list[PartSpan]) -> list[PartSpan]:
@@ -88,8 +115,8 @@ def _replace(span: PartSpan, **changes) -> PartSpan:
     return PartSpan(**{**span.__dict__, **changes})
 
 
-def _read_user(text: str, ctx: _Context, key: AnswerKey | None) -> None:
-    """The question and parts the user asks about next."""
+def _read_user(text: str, ctx: _Context, key: AnswerKey | None) -> bool:
+    """The question and parts the user asks about next; False when the turn names none."""
     refs = [int(n) for n in _QUESTION_REF.findall(text)]
     qualified = find_labels(text)
     if qualified:
@@ -105,6 +132,7 @@ def _read_user(text: str, ctx: _Context, key: AnswerKey | None) -> None:
             letter, roman = (m[1], m[2]) if m[1] else (m[3], m[4]) if m[3] else (m[5], m[6])
             targets.append(part_id(ctx.question, letter.lower(), (roman or "").lower()))
     ctx.targets = list(dict.fromkeys(targets))
+    return bool(refs or qualified or targets or _NEXT_QUESTION.search(text) or _USER_PART.search(text))
 
 
 def _segment_message(text: str, index: int, ctx: _Context, key: AnswerKey | None,

@@ -1,4 +1,10 @@
-"""From segmented spans to claims, one kind-specific extractor per part kind."""
+"""From segmented spans to claims, one kind-specific extractor per part kind.
+
+An expression that is not scalar algebra (a matrix formula such as ``V' = phi(Q)^T S /
+phi(Q)^T Z``) often names quantities the same answer defines next to it ("where S_j = phi(K_j)
+V_j^T and Z_j = phi(K_j)"): those definitions, as written, are appended to the claim after
+", where " so the verifier can substitute them; the tag ``defined=S,Z`` says which.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,51 @@ from itertools import groupby
 from ..homeworks import AnswerKey
 from ..records import Claim, Transcript
 from . import big_o, choices, code, expressions, feature_maps, vectors
+from .candidates import math_candidates, pdf_superscripts, plain_equations
 from .parts import PartSpan, segment_parts
 
+_DEFINED_NAME = re.compile(r"\s*([A-Z])(?:_\{?[a-z]\}?)?\s*")
+_BARE_CAPITAL = re.compile(r"(?<![A-Za-z\\_^])([A-Z])(?![A-Za-z_'′(])")
+_SHAPE = re.compile(r"\\in(?![A-Za-z])|∈")
+_ARGUMENT = re.compile(r"(?:\\[A-Za-z]+|[A-Za-zϕφ])\s*\(\s*([A-Z])(?![A-Za-z])")
+
+
+def definitions(text: str, pdf: bool = False) -> dict[str, str]:
+    """``name -> "S_j = ..."`` for each single capital letter the text defines by an equation
+    (``S = \\sum_j ...``, ``Z_j = \\phi(K_j)``); the last definition of a name wins, a shape
+    remark (``\\in \\mathbb{R}^{..}``) is dropped."""
+    cands = math_candidates(text) or plain_equations(pdf_superscripts(text) if pdf else text)
+    found = {}
+    for cand in sorted(cands, key=lambda c: c.pos):
+        members = expressions.split_relations(cand.text)
+        if len(members) == 2 and (m := _DEFINED_NAME.fullmatch(members[0])):
+            value = _SHAPE.split(members[1])[0].strip().rstrip(".,;")
+            if value:
+                found[m[1]] = f"{members[0].strip()} = {value}"
+    return found
+
+
+def expression_with_definitions(text: str, part, pdf: bool = False) -> list[tuple[str, str, list[str]]]:
+    """:func:`expressions.extract`, with the definitions of the abbreviations an unparsed
+    (matrix) formula uses appended to it. An abbreviation is a name used only as a bare factor:
+    not the formula's own left side (``V`` of ``V' = ... V``) nor a function's argument (``Q``
+    of ``phi(Q)``), which are its inputs even when the answer also defines them (``Q = XW_Q``)."""
+    out = []
+    for raw, normalized, tags in expressions.extract(text, part, pdf):
+        if not normalized:
+            *lhs, rhs = expressions.split_relations(raw)
+            inputs = set(_ARGUMENT.findall(rhs)) | set(re.findall(r"[A-Z]", "".join(lhs))[:1])
+            known = definitions(text, pdf)
+            used = [n for n in dict.fromkeys(_BARE_CAPITAL.findall(rhs)) if n in known and n not in inputs]
+            if used:
+                raw = f"{raw}, where " + ", ".join(known[n] for n in used)
+                tags = tags + [f"defined={','.join(used)}"]
+        out.append((raw, normalized, tags))
+    return out
+
+
 EXTRACTORS = {
-    "expression": expressions.extract,
+    "expression": expression_with_definitions,
     "vector": vectors.extract,
     "choice": choices.extract,
     "code_blanks": code.extract_blanks,

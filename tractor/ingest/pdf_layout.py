@@ -5,7 +5,8 @@ KaTeX math is drawn after the line it sits in, so inline math, superscripts and 
 end up at the end of the block. Here every glyph is placed by its box instead: glyphs are grouped
 into lines by vertical overlap and ordered by x; spaces come from horizontal gaps; smaller glyphs
 raised or lowered against the line's baseline become ``^x`` / ``_{ij}``; glyphs above and below
-a fraction bar (a thin ruled path) become ``(num)/(den)``, glyphs under a radical's path ``√(x)``;
+a fraction bar (a thin ruled path) become ``(num)/(den)``, glyphs under a radical's path ``√(x)``,
+and a path around math that cannot be rebuilt leaves :data:`LOST_MATH` before that math;
 a monospace line keeps its advance width, so code indentation can be rebuilt.
 
 Each pdfium call costs about a microsecond, so the loop asks only for what it needs: one em box
@@ -39,6 +40,9 @@ _SCRIPT_SHIFT = 0.06  # ... and its baseline moves by more than this many ems
 _WORD_GAP = 0.12  # a horizontal gap wider than this many ems is a space
 _RULE_THICKNESS = 1.5  # points: thicker paths are not fraction bars
 _CURVED_PATH = 8  # segments: a radical sign is drawn with many, a box or bar with few
+# Written where a drawn math shape (radical, bar) could not be rebuilt: the math there is not
+# what the text says. U+FFFD is Unicode's mark for "a character that could not be read".
+LOST_MATH = "\ufffd"
 
 
 def is_math_font(name: str) -> bool:
@@ -87,10 +91,12 @@ class PageText:
 @dataclass
 class _Shapes:
     """Vector paths that carry math structure: fraction bars (x0, x1, y) and radical signs
-    (x0, x1, bottom, top, clipped to what is drawn)."""
+    (x0, x1, bottom, top, clipped to what is drawn); ``others`` are the remaining paths that are
+    not rules (boxes, bullets, icons, a radical drawn with few segments), same form."""
 
     rules: list[tuple[float, float, float]] = field(default_factory=list)
     radicals: list[tuple[float, float, float, float]] = field(default_factory=list)
+    others: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 class _Chars:
@@ -271,6 +277,7 @@ def _collapse_shapes(runs: list[list[Glyph]], shapes: _Shapes, chars: _Chars) ->
     innermost (narrowest) first, before lines are formed: a display fraction's numerator and
     denominator sit on lines of their own, and the unit lands on the line of its fraction bar."""
     units: list[Glyph] = []
+    marks: list[Glyph] = []
     removed: set[int] = set()
     bars = [(x1 - x0, "bar", x0, x1, y, y) for x0, x1, y in shapes.rules]
     signs = [(x1 - x0, "sign", x0, x1, b, t) for x0, x1, b, t in shapes.radicals]
@@ -291,6 +298,8 @@ def _collapse_shapes(runs: list[list[Glyph]], shapes: _Shapes, chars: _Chars) ->
             upper = lower = []
         if not parts or not chars.is_math(parts[0].index) or kind == "bar" and not _is_fraction(
                 upper, lower, x1 - x0, chars):
+            if kind == "sign" and (mark := _lost_mark(x0, x1, low, high, near, removed, chars)):
+                marks.append(mark)
             continue
         chars.fill_baselines(parts)
         if kind == "bar":
@@ -304,10 +313,32 @@ def _collapse_shapes(runs: list[list[Glyph]], shapes: _Shapes, chars: _Chars) ->
         units.append(Glyph(text, parts[0].index, x0, x1, base - 0.25 * size, base + 0.75 * size, size,
                            base, font_size, unit=True))
         removed.update(id(g) for g in parts)
-    if not units:
+    for x0, x1, low, high in shapes.others:
+        near = [run for run in runs if run[0].top > low and run[0].bottom < high]
+        if mark := _lost_mark(x0, x1, low, high, [*near, units], removed, chars):
+            marks.append(mark)
+    if not units and not marks:
         return runs
     kept = [[g for g in run if id(g) not in removed] for run in runs]
-    return [run for run in kept if run] + [[u] for u in units if id(u) not in removed]
+    return [run for run in kept if run] + [[u] for u in units + marks if id(u) not in removed]
+
+
+def _lost_mark(x0: float, x1: float, low: float, high: float, near: list[list[Glyph]],
+               removed: set[int], chars: _Chars) -> Glyph | None:
+    """A ``LOST_MATH`` glyph where a path that may be a radical could not be rebuilt, so a
+    reader of the text knows that spot lost its structure (``s = \\sqrt{d}`` must not read
+    ``s = d`` unmarked). It counts when math glyphs sit where a radicand would (inside the path,
+    right of the sign) and nothing else does: a chat bubble or a rounded code box holds prose
+    or code, a tall brace's extender holds only the brace beside it. Rules that are not
+    fraction bars are left alone: table borders and underlines far more often than overlines."""
+    inside = [g for run in near for g in run if id(g) not in removed
+              and x0 <= (g.left + g.right) / 2 <= x1 and low <= (g.bottom + g.top) / 2 <= high]
+    radicand = [g for g in inside if g.left >= x0 + 0.3 * (high - low)]
+    if not radicand or not all(chars.is_math(g.index) for g in inside):
+        return None
+    first = min(radicand, key=lambda g: g.left)
+    return Glyph(LOST_MATH, first.index, min(x0, first.left), first.left, first.bottom, first.top,
+                 first.size, first.base, first.font_size, unit=True)
 
 
 def _is_fraction(upper: list[Glyph], lower: list[Glyph], width: float, chars: _Chars) -> bool:
@@ -342,9 +373,25 @@ def _math_shapes(page) -> _Shapes:
         if y1 - y0 < _RULE_THICKNESS and x1 - x0 > 2 * (y1 - y0):
             shapes.rules.append((x0, x1, (y0 + y1) / 2))
         elif pdfium_c.FPDFPath_CountSegments(obj) > _CURVED_PATH:
-            x0, x1, y0, y1 = _clip(obj, x0, x1, y0, y1, pdfium_c)
-            shapes.radicals.append((x0, x1, y0, y1))
+            shapes.radicals.append(_clip(obj, x0, x1, y0, y1, pdfium_c))
+        elif not _is_rectangle(obj, pdfium_c):
+            shapes.others.append(_clip(obj, x0, x1, y0, y1, pdfium_c))
     return shapes
+
+
+def _is_rectangle(obj, pdfium_c) -> bool:
+    """Every point of the path on a corner of its own box: a frame (``\\boxed``, a cell), not
+    a radical, whose check mark has points along its box's sides."""
+    x, y, points = ctypes.c_float(), ctypes.c_float(), []
+    for s in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        if pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFPath_GetPathSegment(obj, s), x, y):
+            points.append((x.value, y.value))
+    if not points:
+        return False
+    xs, ys = {p[0] for p in points}, {p[1] for p in points}
+    corners_x, corners_y = (min(xs), max(xs)), (min(ys), max(ys))
+    return all(min(abs(px - c) for c in corners_x) < 0.5 and min(abs(py - c) for c in corners_y) < 0.5
+               for px, py in points)
 
 
 def _clip(obj, x0: float, x1: float, y0: float, y1: float, pdfium_c) -> tuple[float, ...]:

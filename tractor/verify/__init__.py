@@ -5,9 +5,13 @@ equivalence, big-O comparison, feature maps against the kernel, vectors, choices
 the homework plug-in's reference check for its part (``Homework.reference_checks()``: part id ->
 ``check(claim, part, key) -> Outcome``, computing the true quantity in PyTorch; claimed code only
 runs in the sandbox). A definite plug-in verdict decides when the generic check cannot; two
-definite verdicts that disagree leave the claim unverified. Math from a PDF that may have lost
-radicals and superscripts (the ``pdf-math`` tag) is never called incorrect unless its structure
-is visibly intact. :func:`check_key` runs the key's own answers through the same checks.
+definite verdicts that disagree leave the claim unverified. Math read from a PDF (the
+``pdf-math`` tag) is judged like any other where the print kept its structure: the PDF reader
+rebuilds superscripts from baselines and radicals and fraction bars from their drawn paths, and
+writes :data:`~tractor.ingest.pdf_layout.LOST_MATH` where a drawn shape around math could not be
+rebuilt; a claim carrying that mark stays unverified, whatever the check says. A print that
+shows its TeX source has lost nothing. :func:`check_key` runs the key's own answers through the
+same checks.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import dataclasses
 import re
 
 from ..homeworks import AnswerKey, Homework, Part
+from ..ingest.pdf_layout import LOST_MATH
 from ..records import Claim
 from .cache import VerdictCache
 from .kinds import GENERIC_CHECKS
@@ -25,7 +30,6 @@ __all__ = ["verify_claims", "check_key", "format_verdicts_table", "VerdictCache"
 
 _MATH_KINDS = {"expression", "big_o", "feature_map", "vector"}
 _DAMAGED_CODE = re.compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")
-_STRUCTURE = re.compile(r"\\[A-Za-z]+|\^|_\{|√|[²³⁴ᵀ]|\*\*")
 
 
 def _judge(claim: Claim, part: Part, key: AnswerKey, checks) -> Outcome:
@@ -38,14 +42,17 @@ def _judge(claim: Claim, part: Part, key: AnswerKey, checks) -> Outcome:
 
 
 def _pdf_guard(claim: Claim, outcome: Outcome) -> Outcome:
-    """A PDF may print ``s = \\sqrt{d}`` as ``s = d``, and wrap or unindent code: a mismatch
-    there is not evidence."""
+    """Where the PDF reader marked math it could not rebuild (a radical's path with nothing it
+    could attach), the text is not what was printed: no verdict either way. Elsewhere a PDF's
+    math is as good as a text post's, so ``s = d`` printed without a radical is ``d``. Code may
+    lose its layout in print: code that does not even compile is no evidence of an error."""
     tags = {t.strip() for t in claim.detail.split(";")}
+    if "pdf-math" in tags and claim.kind in _MATH_KINDS and LOST_MATH in claim.claim \
+            and outcome.verdict in ("correct", "incorrect"):
+        return unverified(f"the PDF print lost math structure in this claim; would be {outcome.verdict}: "
+                          f"{outcome.detail}", outcome.reference)
     if outcome.verdict != "incorrect":
         return outcome
-    if "pdf-math" in tags and claim.kind in _MATH_KINDS and not _STRUCTURE.search(claim.claim):
-        return unverified(f"PDF math may have lost radicals/superscripts; would be incorrect: {outcome.detail}",
-                          outcome.reference)
     if "pdf-code" in tags and _DAMAGED_CODE.search(outcome.detail):
         return unverified(f"PDF code may have lost its layout; would be incorrect: {outcome.detail}",
                           outcome.reference)

@@ -8,6 +8,12 @@ function application) into a tree and evaluates it on random tensors. Vectors ca
 columns or as rows; a formula is right when some reading reproduces the reference numerically.
 Whole-matrix answers (``phi(Q) (phi(K)^T V) / phi(Q) (phi(K)^T 1)``) use the same tree: the
 caller binds unindexed names to stacked matrices instead of vectors.
+
+Abbreviations the answer defines after the formula ("..., where S_j = phi(K_j) V_j^T, Z_j =
+phi(K_j)") are substituted. What a print or a chat page does to such formulas is read as the
+writer meant it: ``[..]`` brackets group like parentheses, a sum whose limits fell onto the next
+line sums over the one index its terms share, and ``1/(\\sqrt{D}) phi(Q)^T phi(K) V`` divides by
+the bracket alone (an unbracketed ``a / b c`` still means ``a / (b c)``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from .expressions import ExpressionError
 _TRANSPOSE = r"(?:\\top|\\intercal|T|\\mathsf\{T\}|\\text\{\s*top\s*\}|\\mathrm\{T\})"
 _CLEAN = [
     (r"\\(left|right|big|Big|bigg|Bigg)\b", ""), (r"\\[,;:! ]|\\quad|\\qquad", " "),
+    (r"\\(?:text|textrm|mathrm)\{\s*(where|with|and)\s*\}", r" \1 "),
     (rf"\^\s*(?:\{{\s*{_TRANSPOSE}\s*\}}|{_TRANSPOSE})", "^T "),  # a brace only if it opened one
     (r"ᵀ|\^⊤|⊤", "^T "), (r"(\\(mathbf|mathbb|boldsymbol|bm)\{\s*1\s*\}|𝟏)(_\{?[A-Za-z]\}?)?", " ONES "),
     (r"\\(mathbf|boldsymbol|mathrm|bm)\{([^{}]*)\}", r"\2"), (r"\\sqrt|√", " SQRT "),
@@ -30,7 +37,12 @@ _TOKEN = re.compile(r"""\s*(
     SUM(?:_\{[^}]*\}|_[A-Za-z])?(?:\^\{[^}]*\}|\^[A-Za-z0-9])?   # a sum with its limits
   | FRAC | SQRT | ONES | \^T
   | [A-Za-z]+(?:'?_[A-Za-z])?'?                              # V_j, phi, V'_i
-  | \d+(?:\.\d+)? | [(){}/+\-,])""", re.X)
+  | \d+(?:\.\d+)? | [()\[\]{}/+\-,])""", re.X)
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+# "..., where S = sum_j phi(K_j) V_j^T and Z = sum_j phi(K_j)": the definitions after the formula
+_WHERE = re.compile(r"(?<![A-Za-z])(?:where|with)(?![A-Za-z])")
+_DEFINITION_SPLIT = re.compile(r"[,;]|(?<![A-Za-z])and(?![A-Za-z])")
+_DEFINED = re.compile(r"\s*([A-Za-z])(?:_([A-Za-z]))?\s*")
 
 
 @dataclass(frozen=True)
@@ -58,12 +70,52 @@ def tokenize(text: str) -> list[str]:
 
 
 def parse(text: str) -> Node:
-    """The right-hand side of the last top-level ``=`` as a tree."""
-    tokens = tokenize(_right_hand_side(clean(text)))
+    """The right-hand side of the last top-level ``=`` as a tree, with the names defined after
+    a "where" replaced by their definitions (see :func:`substitute`)."""
+    formula, definitions = _split_definitions(clean(text))
+    node = _tree(_right_hand_side(formula))
+    for name, index, body in definitions:
+        node = substitute(node, name, index, body)
+    return node
+
+
+def _tree(text: str) -> Node:
+    tokens = tokenize(text)
     node, rest = _expr(tokens, 0)
     if rest != len(tokens):
         raise ExpressionError(f"formula not understood past {' '.join(tokens[rest:rest + 4])!r}")
     return node
+
+
+def _split_definitions(text: str) -> tuple[str, list[tuple[str, str | None, Node]]]:
+    """The formula, and ``(name, index, tree)`` for each ``S = ...`` / ``S_j = ...`` stated
+    after "where" (a ``\\in \\mathbb{R}^{..}`` shape remark dropped)."""
+    where = _WHERE.search(text)
+    if not where:
+        return text, []
+    definitions = []
+    for clause in _DEFINITION_SPLIT.split(text[where.end():]):
+        lhs, eq, rhs = clause.partition("=")
+        if not eq or not (m := _DEFINED.fullmatch(lhs)):
+            continue
+        rhs = re.split(r"\\in(?![A-Za-z])|∈", rhs)[0]
+        definitions.append((m[1], m[2], _tree(rhs)))
+    return text[:where.start()].rstrip(" ,;"), definitions
+
+
+def substitute(node: Node, name: str, index: str | None, body: Node) -> Node:
+    """Replace ``name`` by its definition. A name used bare whose definition carries an index
+    (``S`` with ``S_j = phi(K_j) V_j^T``) stands for the sum over that index, as in "S = sum_j
+    S_j"; ``S_j`` used with the defined index is the definition itself."""
+    if node.op == "name":
+        if node.value == name:
+            return Node("sum", (body,), index) if index else body
+        if index and node.value == f"{name}_{index}":
+            return body
+        return node
+    if node.op == "apply":
+        return node
+    return Node(node.op, tuple(substitute(a, name, index, body) for a in node.args), node.value)
 
 
 def _right_hand_side(text: str) -> str:
@@ -86,20 +138,26 @@ def _expr(t, i):
 def _term(t, i):
     node, i = _product(t, i)
     if i < len(t) and t[i] == "/":
-        den, i = _product(t, i + 1)  # "a / b c" is read as a / (b c), as such answers mean
-        node = Node("div", (node, den))
+        if i + 1 < len(t) and t[i + 1] in "([":
+            # "1/(√D) phi(Q)^T phi(K) V": a bracketed denominator ends at its bracket
+            den, i = _factor(t, i + 1)
+            node = Node("div", (node, den))
+            if i < len(t) and t[i] not in ")]}+-/":
+                rest, i = _product(t, i)
+                node = Node("mul", (node, rest))
+        else:
+            den, i = _product(t, i + 1)  # "a / b c" is read as a / (b c), as such answers mean
+            node = Node("div", (node, den))
     return node, i
 
 
 def _product(t, i):
     factors = []
-    while i < len(t) and t[i] not in ")}+-/":
+    while i < len(t) and t[i] not in ")]}+-/":
         if t[i].startswith("SUM"):
             m = re.match(r"SUM(?:_\{?\s*([A-Za-z]))?", t[i])
-            if not m[1]:
-                raise ExpressionError("a sum without its index")
             body, i = _product(t, i + 1)
-            factors.append(Node("sum", (body,), m[1]))
+            factors.append(Node("sum", (body,), m[1] or _sole_index(body)))
             break
         f, i = _factor(t, i)
         factors.append(f)
@@ -124,11 +182,22 @@ def _close(t, i, closer):
     return i + 1
 
 
+def _sole_index(body: Node) -> str:
+    """The index of a sum whose limits a PDF printed on the next line ("∑ϕ(K_j)V_j^T" over
+    "j"): the one subscript its terms share."""
+    names = (leaf.args[0].value if leaf.op == "apply" and leaf.args[0].op == "name" else leaf.value
+             for leaf in leaves(body))
+    found = {m[1] for n in names if (m := re.search(r"_([A-Za-z])$", n or ""))}
+    if len(found) != 1:
+        raise ExpressionError("a sum without its index")
+    return found.pop()
+
+
 def _primary(t, i):
     tok = t[i]
-    if tok in "({":
+    if tok in _OPENERS:
         node, j = _expr(t, i + 1)
-        return node, _close(t, j, ")" if tok == "(" else "}")
+        return node, _close(t, j, _OPENERS[tok])
     if tok == "FRAC":
         num, j = _expr(t, _close(t, i + 1, "{"))
         den, j = _expr(t, _close(t, _close(t, j, "}"), "{"))
