@@ -145,6 +145,8 @@ def test_dot_product_is_one_symbol(text, normalized):
     ("2(a) Compute the output\n\n3. Return the value\n\n1\nOutput = 4\n3\n", "2a", "[1, 4, 3]"),  # 000 PDF column
     ("2(a) Argmax attention\n\n[\n\\boxed{\n\\text{output} =\nv_2 =\n\\begin{bmatrix}\n1\\backslash\n4\\backslash"
      "\n3\n\\end{bmatrix}\n}\n", "2a", "[1, 4, 3]"),                               # 001 PDF: raw LaTeX, no $
+    ("4(g) Answer (g):\n[O(d^2 + bd + (bnd)/h)]\n(reduced from (O(bnd)) to (O(bnd/h)))",
+     "4g", "b*d + d**2 + (b*d*n)/h"),                                              # 001 PDF: undelimited answer line
 ])
 def test_pdf_math(text, part, normalized):
     claims = extract_claims(_chat("solve 1 then 6", text, fmt="pdf"), KEY)

@@ -22,7 +22,8 @@ a claim carrying that mark is unparsed and never judged, one without it is judge
 lines may be damaged, so code that does not even compile is no evidence of an error),
 ``unparsed: <reason>`` (normalized is ``""``), ``not-in-homework``
 (part the key lacks, e.g. ``6e``; ``in_homework`` is False and ``reference`` empty),
-``blanks=<n>`` / ``edits=<n>`` (code kinds).
+``blanks=<n>`` / ``edits=<n>`` (code kinds), ``defined=<names>`` (an expression whose
+shorthand names are defined in the same part's text: the claim ends with ``, where S_j = ...``).
 
 Helpers the verifier should apply to the key's reference so both sides share one form:
 ``latex.to_normalized`` (expressions, the inside of ``O()``), ``latex.load_expression`` (read a
@@ -39,7 +40,8 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
     ``\\mathbb{E}``/``\\operatorname{Var}`` on the left are stripped with the LHS.
     Examples: 1c ``sqrt(d)``; 1a ``d*mu**2`` or ``norm_mu**2``; 6b.i ``(qk + 1)**2``.
     Matrix algebra (a transpose left after dot products, e.g. ``\\phi(Q_i)^T S``) is not
-    parsed as scalar algebra: ``normalized`` is ``""`` with an ``unparsed:`` reason.
+    parsed as scalar algebra: ``normalized`` is ``""`` with an ``unparsed:`` reason; the
+    matrix-formula check reads the raw claim, with the definitions its ``where`` clause carries.
     Read it back with :func:`tractor.extract.latex.load_expression` (every name becomes a
     Symbol, so ``N``, ``E``, ``Q`` are never sympy built-ins).
 

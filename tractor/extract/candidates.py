@@ -77,11 +77,12 @@ def line_rank(text: str, pos: int) -> tuple[int, str] | None:
         return ANSWER, line
     prev = text[:start].rstrip("\n")
     prev_line = prev[prev.rfind("\n") + 1:]
-    starts_with_math = re.match(r"\s*(?:\$|\\\[|`|\\boxed)", line)
+    # a PDF prints math without its delimiters: "Answer (g):" / "[O(d^2 + bd + (bnd)/h)]"
+    starts_with_math = re.match(r"\s*(?:\$|\\\[|`|\\boxed)", line) or _LEADING_MATH.match(line)
     if starts_with_math and (_ANSWER_INTRO.search(prev_line) or (not prev_line.strip() and _ANSWER_INTRO.search(
             prev.rstrip()[prev.rstrip().rfind("\n") + 1:]))):
         return ANSWER, line
-    if (starts_with_math or _LEADING_MATH.match(line)) and _after_final_intro(prev):
+    if starts_with_math and _after_final_intro(prev):
         return ANSWER, line
     return INLINE, line
 
