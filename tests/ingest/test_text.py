@@ -47,3 +47,21 @@ def test_crlf_normalised():
 def test_refused_with_specific_message(data, message):
     with pytest.raises(IngestError, match=message):
         decode_text(data)
+
+
+# Control characters are counted exactly: a stray one survives, more than 1% means binary (on
+# the bytes, and after a byte-order mark on the decoded text).
+@pytest.mark.parametrize("data, loads", [
+    (b"hello \x07 world" + b"a" * 200, True),
+    (b"\x01\x02" * 10 + b"a" * 100, False),
+    (b"\x1b" * 2 + b"a" * 198, True),
+    (b"\x1b" * 3 + b"a" * 197, False),
+    (codecs.BOM_UTF8 + b"\x01" * 5 + b"a" * 100, False),
+    (codecs.BOM_UTF8 + b"\x01" + b"a" * 200, True),
+])
+def test_control_character_share(data, loads):
+    if loads:
+        assert "a" * 100 in decode_text(data)
+    else:
+        with pytest.raises(IngestError, match="binary data, not text"):
+            decode_text(data)

@@ -109,6 +109,10 @@ def _assistant(text):
      "", [], "chatgpt", "self-identification: 'I am a large language model trained by OpenAI'"),
     (Document("x.txt", "text"), [_user("compare"), _assistant("Claude and Gemini also use attention.")], "", [],
      "unknown", "no evidence: no export metadata, student statement, speaker label or unique interface artefact"),
+    # a later answer introduces itself (curly apostrophe, line break); earlier answers name no one
+    (Document("x.txt", "text"), [_user("hi"), _assistant("Sure, Claude can help."), _user("who?"),
+                                 _assistant("Good question. I’m\nGemini, made for this.")], "", [],
+     "gemini", "self-identification: 'I’m Gemini'"),
 ])
 def test_sources(doc, messages, summary, annotations, model, evidence):
     assert identify_model(doc, messages, summary, annotations) == (model, evidence)

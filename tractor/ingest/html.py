@@ -148,12 +148,13 @@ def _chat_urls(tree: etree._Element) -> list[str]:
     found: list[str] = []
     for value in tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
         found.append(str(value).strip())
+    chunks: list[str] = []
     for node in [*tree.itersiblings(preceding=True), *tree.iter()]:
-        chunks = [node.text or "", node.tail or ""]
+        chunks += [node.text or "", node.tail or ""]
         if isinstance(node.tag, str):
             chunks.extend(node.attrib.values())
-        for chunk in chunks:
-            found.extend(match.rstrip("/") for match in _CHAT_URL.findall(chunk))
+    # One scan of all chunks: a link cannot span the line break between two (no \s in it).
+    found.extend(match.rstrip("/") for match in _CHAT_URL.findall("\n".join(chunks)))
     return list(dict.fromkeys(url for url in found if url))
 
 

@@ -52,12 +52,16 @@ def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]
     from .corrections import flagged_corrections
     from .refusal import refusal_labels
     from .stance import disagreement_labels
+    from .text import forget
     from .verdicts import verdict_labels
 
-    labels = verdict_labels(transcript, claims)
-    labels += refusal_labels(transcript)
-    labels += citation_labels(transcript)
-    labels += disagreement_labels(transcript, claims)
-    judged = {(lb.label, lb.part) for lb in labels}
-    labels += [lb for lb in flagged_corrections(transcript, claims) if (lb.label, lb.part) not in judged]
+    try:
+        labels = verdict_labels(transcript, claims)
+        labels += refusal_labels(transcript)
+        labels += citation_labels(transcript)
+        labels += disagreement_labels(transcript, claims)
+        judged = {(lb.label, lb.part) for lb in labels}
+        labels += [lb for lb in flagged_corrections(transcript, claims) if (lb.label, lb.part) not in judged]
+    finally:
+        forget()  # the detectors shared one parse of each message; the next transcript has its own
     return sorted(labels, key=lambda lb: (lb.message_index, lb.part, lb.label, lb.evidence))

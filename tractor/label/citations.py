@@ -19,7 +19,7 @@ from functools import cache
 from ..errors import TractorError
 from ..paths import data_dir
 from ..records import ASSISTANT, Label, Transcript
-from .text import doc, sentences
+from .text import MAX_CHARS, doc, sentences
 
 NEAR_TOKENS = 6  # a citation this close to a paper name is about that paper
 CONFIDENCE = 0.9
@@ -36,6 +36,10 @@ CITATION_PATTERNS = {
     "year": [[{"ORTH": {"IN": ["(", "["]}}, _YEAR]],
     "venue": [[{"ORTH": {"IN": VENUES}}, {**_YEAR, "OP": "?"}]],
 }
+# Every citation pattern needs a year, "et" or a venue token: a sentence with none of them as
+# text cannot cite, and is not tokenised (most sentences of an answer are maths, not citations).
+_MAY_CITE = re.compile(r"(?:19|20)\d\d|(?<![^\W\d_])et(?![^\W\d_])|" + "|".join(map(re.escape, VENUES)),
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ def find_citations(sentence_doc) -> list[Citation]:
 
 def check_sentence(sentence: str) -> list[str]:
     """Why each citation in the sentence is misattributed (empty when all check out)."""
+    if not _MAY_CITE.search(sentence):
+        return []
     names, _ = _matchers()
     sdoc = doc(sentence)
     table = {p.key: p for p in papers()}
@@ -154,8 +160,8 @@ def _author_alone(cite: Citation) -> list[str]:
 def citation_labels(transcript: Transcript) -> list[Label]:
     labels = []
     for i, message in enumerate(transcript.messages):
-        if message.role != ASSISTANT:
-            continue
+        if message.role != ASSISTANT or not _MAY_CITE.search(message.content[:MAX_CHARS]):
+            continue  # a message's sentences are its whitespace-collapsed pieces: none can cite
         for sentence in sentences(message.content):
             problems = check_sentence(sentence)
             if problems:

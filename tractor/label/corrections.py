@@ -42,7 +42,7 @@ def _acknowledgement_matcher():
 def acknowledges(text: str) -> str:
     """The opening sentence in which the model accepts a correction, or ""."""
     matcher = _acknowledgement_matcher()
-    return next((s for s in sentences(text)[:LEAD_SENTENCES] if matcher(doc(s))), "")
+    return next((s for s in sentences(text, LEAD_SENTENCES) if matcher(doc(s))), "")
 
 
 def flagged_corrections(transcript: Transcript, claims: list[Claim]) -> list[Label]:

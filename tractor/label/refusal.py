@@ -73,18 +73,44 @@ def _matchers():
 def rule_evidence(text: str) -> str:
     """The sentence with a refusal opener when the text also uses the integrity lexicon; ""."""
     openers, lexicon = _matchers()
-    lead = sentences(text)[:LEAD_SENTENCES]
-    if not any(lexicon(doc(s)) for s in lead):
+    lead = sentences(text, LEAD_SENTENCES)
+    if not any(lexicon(doc(s)) for s in lead if _may_use_lexicon(s)):
         return ""
     return next((s for s in lead if openers(doc(s))), "")
 
 
+def _may_use_lexicon(sentence: str) -> bool:
+    """Cheap necessary condition for a lexicon match: every term is lower-case words joined by
+    single spaces, and a sentence's whitespace is already collapsed, so the term is a substring
+    of the lower-cased sentence. Sentences without any are not tokenised at all."""
+    lowered = sentence.lower()
+    return any(term in lowered for term in INTEGRITY_LEXICON)
+
+
 def model_evidence(text: str) -> tuple[str, float]:
     """The lead sentence the classifier finds most refusing, with its probability."""
+    (lead,) = _leads([text])
+    return _most_refusing(lead, _refusal_scores([lead])[0])
+
+
+def _leads(texts: list[str]) -> list[list[str]]:
+    return [sentences(text, LEAD_SENTENCES) for text in texts]
+
+
+def _refusal_scores(leads: list[list[str]]) -> list[list[float]]:
+    """The refusal probability of every lead sentence, from one classifier call for all of them
+    (its fixed cost per call outweighs the sentences themselves)."""
     from .learned import predict
 
-    lead = sentences(text)[:LEAD_SENTENCES]
-    scores = [p["refusal"] for p in predict("refusal", lead)]
+    flat = predict("refusal", [s for lead in leads for s in lead])
+    out, at = [], 0
+    for lead in leads:
+        out.append([p["refusal"] for p in flat[at:at + len(lead)]])
+        at += len(lead)
+    return out
+
+
+def _most_refusing(lead: list[str], scores: list[float]) -> tuple[str, float]:
     if not scores:
         return "", 0.0
     best = max(range(len(lead)), key=scores.__getitem__)
@@ -93,8 +119,10 @@ def model_evidence(text: str) -> tuple[str, float]:
 
 def judge(text: str) -> tuple[str, str, float]:
     """(detector, evidence, confidence) when an assistant turn refuses, else ("", "", 0.0)."""
-    evidence = rule_evidence(text)
-    sentence, p = model_evidence(text)
+    return _decide(rule_evidence(text), *model_evidence(text))
+
+
+def _decide(evidence: str, sentence: str, p: float) -> tuple[str, str, float]:
     if evidence and p >= CORROBORATION:
         return "rule", evidence, max(RULE_CONFIDENCE, p)
     if p >= MODEL_THRESHOLD:
@@ -104,11 +132,15 @@ def judge(text: str) -> tuple[str, str, float]:
 
 def refusal_labels(transcript: Transcript) -> list[Label]:
     tid = transcript.transcript_id
+    answers = [i for i, m in enumerate(transcript.messages) if m.role == ASSISTANT]
+    leads = _leads([transcript.messages[i].content for i in answers])
+    verdicts = {i: _decide(rule_evidence(transcript.messages[i].content), *_most_refusing(lead, scores))
+                for i, lead, scores in zip(answers, leads, _refusal_scores(leads))}
     labels, refused = [], False
     for i, message in enumerate(transcript.messages):
         if message.role != ASSISTANT:
             continue
-        detector, evidence, confidence = judge(message.content)
+        detector, evidence, confidence = verdicts[i]
         if detector:
             labels.append(Label(tid, "", "refusal", i, _clip(evidence), detector, round(confidence, 3)))
             refused = True

@@ -78,10 +78,12 @@ def disagreement_labels(transcript: Transcript, claims: list[Claim]) -> list[Lab
     notes = [(a.text, a.after_message) for a in transcript.annotations]
     if transcript.summary.strip():
         notes.append((transcript.summary, None))
+    said_per_note = [sentences(text) for text, _ in notes]
+    flat = predict("stance", [s for said in said_per_note for s in said])  # one call: its fixed cost dominates
     labels = {}
-    for text, after in notes:
-        said = sentences(text)
-        stances = predict("stance", said)
+    at = 0
+    for (_, after), said in zip(notes, said_per_note):
+        stances, at = flat[at:at + len(said)], at + len(said)
         context = _context_parts(transcript, judged, after)
         inherited: list[str] = []
         for sentence, stance in zip(said, stances):

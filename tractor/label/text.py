@@ -1,36 +1,58 @@
 """The shared spaCy pipeline: a blank English tokenizer plus a rule-based sentencizer.
 
 A blank pipeline needs no model download and tokenizes the same everywhere; the matchers in
-:mod:`.refusal`, :mod:`.citations` and :mod:`.stance` run on its ``Doc`` objects.
+:mod:`.refusal`, :mod:`.citations` and :mod:`.corrections` run on its ``Doc`` objects.
+
+Several detectors read the same message (citations and both refusal detectors read every
+answer), so its sentences and each sentence's tokens are computed once and remembered until
+:func:`forget` (which :func:`tractor.label.label_transcript` calls after each transcript, so the
+memory stays bounded and no post is served another post's parse).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
+from itertools import islice
 
 MAX_CHARS = 100_000  # one message; longer text is cut, never fed whole to spaCy
+_BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_SPACES = re.compile(r"\s+")
 
 
-@cache
 def nlp():
-    import spacy
+    from ..segment.english import english
 
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    return pipeline
+    return english()
 
 
+@lru_cache(maxsize=4096)
 def doc(text: str):
-    return nlp()(text[:MAX_CHARS])
+    """The tokens of ``text`` (no sentence boundaries: the matchers need tokens only)."""
+    return nlp().make_doc(text[:MAX_CHARS])
 
 
-def sentences(text: str) -> list[str]:
+def sentences(text: str, limit: int | None = None) -> list[str]:
     """Sentences of a message, one per line-separated block too (chat answers are lists and
-    headings more than prose), whitespace collapsed, empty ones dropped."""
-    out = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)", text[:MAX_CHARS]):
-        block = re.sub(r"\s+", " ", block).strip()
+    headings more than prose), whitespace collapsed, empty ones dropped. With ``limit``, only
+    the first ``limit``: blocks are split one at a time, so a long answer's lead is all that is
+    parsed."""
+    return list(_sentences(text, limit))
+
+
+@lru_cache(maxsize=1024)
+def _sentences(text: str, limit: int | None) -> tuple[str, ...]:
+    return tuple(islice(_each_sentence(text), limit))
+
+
+def _each_sentence(text: str):
+    for block in _BLOCK_BREAK.split(text[:MAX_CHARS]):
+        block = _SPACES.sub(" ", block).strip()
         if block:
-            out += [s.text.strip() for s in doc(block).sents if s.text.strip()]
-    return out
+            yield from (stripped for s in nlp()(block).sents if (stripped := s.text.strip()))
+
+
+def forget() -> None:
+    """Drop the remembered parses (after one transcript's labels are done)."""
+    doc.cache_clear()
+    _sentences.cache_clear()

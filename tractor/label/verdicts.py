@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..records import USER, Claim, Label, Transcript
 from . import algebra
@@ -172,7 +173,10 @@ def _reference(claim: Claim, key):
     return expr
 
 
+@lru_cache(maxsize=256)
 def _parse_reference(text: str):
+    """A key's reference (or kernel) as sympy: parsed once per process, not once per claim
+    (sympy expressions are immutable, so sharing them is safe)."""
     from ..extract.latex import to_normalized
     from ..verify.expressions import ExpressionError, load_plain
 

@@ -107,10 +107,12 @@ def _markdown_blocks(lines: list[str]) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _parser():
+    """Block rules only: the blocks' kinds and line ranges are all that is read, and inline
+    parsing (emphasis, links, ``$..$`` math inside paragraphs) would be most of the cost."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-    return MarkdownIt("commonmark").enable("table").use(dollarmath_plugin)
+    return MarkdownIt("commonmark").enable("table").use(dollarmath_plugin).disable("inline")
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:

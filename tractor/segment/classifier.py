@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,7 +61,7 @@ class SegmenterModel:
         for row in rows:
             x = [(row.get(name, 0.0) - mu) / sd
                  for name, mu, sd in zip(self.features, self.mean, self.scale)]
-            scores = [b + sum(w * v for w, v in zip(weights, x))
+            scores = [b + sum(map(operator.mul, weights, x))  # the same additions as a generator
                       for weights, b in zip(self.coef, self.intercept)]
             top = max(scores)
             norm = top + math.log(sum(math.exp(s - top) for s in scores))

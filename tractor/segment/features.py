@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 from tractor.records import ASSISTANT, USER
 from tractor.segment.blocks import Block
+from tractor.segment.english import english
 from tractor.segment.labels import is_explicit_note
 
 FIRST_PERSON = {"i", "my", "me", "mine", "myself", "i'm", "i've", "i'd"}
@@ -48,13 +48,6 @@ CONTEXT_KEYS = ("ends_question", "log_tokens", "math", "first_person", "second_p
 _LATEX_RE = re.compile(r"\\[A-Za-z]+|\$")
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en")
-
-
 def block_features(blocks: list[Block]) -> list[dict[str, float]]:
     """One feature dict per block: its own cues, its position, and its neighbours' cues."""
     own = [_own_features(block) for block in blocks]
@@ -85,7 +78,7 @@ def block_features(blocks: list[Block]) -> list[dict[str, float]]:
 
 def _own_features(block: Block) -> dict[str, float]:
     text = block.text.strip()
-    tokens = [token for token in _tokenizer()(text) if not token.is_space]
+    tokens = [token for token in english().make_doc(text) if not token.is_space]
     words = [token.lower_ for token in tokens if token.is_alpha or "'" in token.text]
     count = max(1, len(words))
     lowered = text.lower()
@@ -94,13 +87,13 @@ def _own_features(block: Block) -> dict[str, float]:
         "log_tokens": math.log1p(len(tokens)),
         "log_lines": math.log1p(text.count("\n")),
         "starts_lower": float(text[:1].islower()),
-        "first_person": sum(word in FIRST_PERSON for word in words) / count,
-        "second_person": sum(word in SECOND_PERSON for word in words) / count,
-        "first_plural": sum(word in FIRST_PLURAL for word in words) / count,
+        "first_person": sum(map(FIRST_PERSON.__contains__, words)) / count,
+        "second_person": sum(map(SECOND_PERSON.__contains__, words)) / count,
+        "first_plural": sum(map(FIRST_PLURAL.__contains__, words)) / count,
         "past_ed": sum(len(word) > 4 and word.endswith("ed") for word in words) / count,
-        "model_words": sum(word in MODEL_WORDS for word in words) / count,
+        "model_words": sum(map(MODEL_WORDS.__contains__, words)) / count,
         "the_llm": float(bool(re.search(r"\bthe (?:llm|model|ai|chatbot)\b", lowered))),
-        "evaluation": sum(word in EVALUATION_WORDS for word in words) / count,
+        "evaluation": sum(map(EVALUATION_WORDS.__contains__, words)) / count,
         "imperative_start": float(first_word in IMPERATIVES),
         "past_start": float(first_word in IRREGULAR_PAST
                             or (len(first_word) > 4 and first_word.endswith("ed"))),
@@ -109,10 +102,10 @@ def _own_features(block: Block) -> dict[str, float]:
         "ends_exclamation": float(text.rstrip("*_ )").endswith("!")),
         "opener": float(lowered.lstrip("*#> ").startswith(OPENERS)),
         "closing": float(any(phrase in lowered for phrase in CLOSINGS)),
-        "math": min(1.0, (len(_LATEX_RE.findall(text)) + sum(ch in MATH_CHARS for ch in text))
+        "math": min(1.0, (len(_LATEX_RE.findall(text)) + sum(map(MATH_CHARS.__contains__, text)))
                     / max(1, len(text)) * 10),
         "code": min(1.0, text.count("`") / 10),
-        "digits": sum(ch.isdigit() for ch in text) / max(1, len(text)),
+        "digits": sum(map(str.isdigit, text)) / max(1, len(text)),
         "bold": float(text.startswith("**")),
         "note_prefix": float(is_explicit_note(text)),
         "bracketed": float(text.startswith(("[", "(")) and text.endswith(("]", ")"))

@@ -37,6 +37,8 @@ _AFTER_MENTION = r"(?![\w]|\.\d|-\d{1,2}(?!\d))"
 _LABEL_LINE = re.compile(r"^[ \t>#*_]*([^:\n*_]{2,40}?)[*_ \t]*:", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
+# What every self-introduction and maker statement contains: texts without it are not scanned.
+_SELF_REFERENCE = re.compile(r"I(?:\s+am|['’]m)")
 _SELF_INTRO = re.compile(r"\bI(?:\s+am|['’]m)\s+(?:an?\s+|the\s+)?$")
 _MADE_BY = re.compile(
     r"\bI(?:\s+am|['’]m)\b[^.\n]{0,80}?\b(?:developed|made|created|trained|built)\s+by\s+([A-Z][\w ]{1,20})"
@@ -217,11 +219,11 @@ def _from_statements(doc: Document, messages: list[Message], summary: str,
 
 @cache
 def _statement_matcher():
-    import spacy
     from spacy.matcher import Matcher
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    from tractor.segment.english import english
+
+    nlp = english()
     matcher = Matcher(nlp.vocab)
     matcher.add("USED", [[{"LOWER": {"IN": _CUE_SUBJECTS}}, {"LOWER": {"IN": _CUE_FILLERS}, "OP": "*"},
                           {"LOWER": {"IN": _CUE_VERBS}}]])
@@ -276,7 +278,7 @@ def _from_self_identification(doc: Document, messages: list[Message]) -> tuple[s
     texts = [m.content for m in messages if m.role == ASSISTANT]
     texts += [t.content for t in doc.turns or () if t.role == ASSISTANT]
     makers = {maker.lower(): a.name for a in _aliases() if a.name == a.family for maker in a.makers}
-    for text in texts:
+    for text in filter(_SELF_REFERENCE.search, texts):
         for mention in find_mentions(text):
             intro = _SELF_INTRO.search(text[max(0, mention.start - 12):mention.start])
             if intro:
