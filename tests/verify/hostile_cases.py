@@ -52,6 +52,10 @@ HOSTILE_CASES = [
      "forbidden: ctypes"),
     ("killing the fork server", "import os\ndef main():\n    os.kill(os.getppid(), 9)",
      "forbidden: signal to another process"),
+    ("killing every other process (the next job's child too)",
+     "import os\ndef main():\n    for pid in os.listdir('/proc'):\n"
+     "        if pid.isdigit() and int(pid) != os.getpid():\n            os.kill(int(pid), 9)",
+     "forbidden: signal to another process"),
     ("thread bomb",
      "import threading, time\ndef main():\n    while True:\n"
      "        threading.Thread(target=time.sleep, args=(1000,), daemon=True).start()",

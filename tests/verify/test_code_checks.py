@@ -1,10 +1,11 @@
 """Question 3 code claims run in the sandbox against the reference attention."""
 
+import copy
 import json
 
 import pytest
 
-from tests.verify._helpers import verdict
+from tests.verify._helpers import HW09, verdict
 
 REFERENCE = {"a": "d_model", "b": "d_model", "c": "d_model", "d": "Q", "e": "softmax", "f": "V",
              "g": "self.num_heads", "h": "W_o"}
@@ -77,3 +78,54 @@ def test_patch_detail_records_the_minimal_edit_set():
 def test_pdf_code_guard(blanks, edits, expected):
     part, normalized = ("3a", json.dumps(blanks)) if blanks else ("3b", edits)
     assert verdict(part, normalized, normalized, detail="edits=1; pdf-code")[0] == expected
+
+
+# What the sandbox sends back is checked, not trusted to be well-formed: each row spoils one
+# field of a real harness result (the reference class, case 0) and names the failure reported.
+def _spoil(field, value):
+    def spoil(result):
+        result[field] = value(result[field])
+    return spoil
+
+
+SPOILED = [
+    (_spoil("out", lambda packed: [packed[0], packed[1][:-8]]), "malformed result"),  # bytes cut short
+    (_spoil("out", lambda packed: [packed[0], "not base64!"]), "malformed result"),
+    (_spoil("x", lambda packed: [[2, 5], packed[1]]), "malformed result"),  # bytes do not fit the shape
+    (_spoil("weights", lambda weights: {k: v for k, v in weights.items() if k != "W_o.weight"}),
+     "reference not computable"),
+    (_spoil("shape", lambda shape: [1, 1, 1]), "output shape [1, 1, 1]"),
+]
+
+
+@pytest.fixture(scope="module")
+def reference_results():
+    from tractor.homeworks import hw09_code
+    from tractor.verify.code_patch import fill_blanks
+
+    results, stop = hw09_code._run(fill_blanks(hw09_code.template(HW09.key.part("3a")), REFERENCE))
+    assert stop is None
+    return results
+
+
+@pytest.mark.parametrize("spoil,failure", SPOILED)
+def test_spoiled_results_are_failures(reference_results, spoil, failure):
+    from tractor.homeworks.hw09_code import _compare
+
+    results = copy.deepcopy(reference_results)
+    spoil(results[0])
+    worst, failures = _compare(results)
+    assert len(failures) == 1 and failure in failures[0]
+    assert worst < 1e-9  # the other cases still match
+
+
+# The reference attention is computed once per distinct input and weights: comparing the same
+# results again reuses it and agrees to the last bit.
+def test_reference_is_computed_once_per_inputs(reference_results):
+    from tractor.homeworks import hw09_code
+
+    first = hw09_code._compare(reference_results)
+    known = len(hw09_code._REFERENCES)
+    assert hw09_code._compare(copy.deepcopy(reference_results)) == first
+    assert len(hw09_code._REFERENCES) == known >= len(hw09_code._CASES)
+    assert first[0] < 1e-9 and first[1] == []

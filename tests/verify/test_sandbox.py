@@ -69,22 +69,29 @@ def children(pid):
     return {child for child, parent in parent_pids().items() if parent == pid}
 
 
-def job_child_running(root):
-    """Whether a fork server below ``root`` (our child: bwrap, unshare or the server itself)
-    has forked its job child, i.e. a worker process whose parent is a worker process too."""
-    parents, workers = parent_pids(), set()
-    for pid in parents:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"sandbox_worker" in cmdline.read():
-                    workers.add(pid)
-        except OSError:
-            continue
-    below, frontier = set(), {root}
+def forked_children(root):
+    """Live children of the fork server below ``root`` (our child: bwrap, unshare or the
+    server itself): python processes, not yet exited, whose parent is a python process."""
+    parents, below, frontier = parent_pids(), set(), {root}
     while frontier:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - below
         below |= frontier
-    return any(parents[pid] in workers for pid in workers & below)
+
+    def is_python(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                name, state = stat.read().rsplit(")", 1)
+            return name.split("(", 1)[1].startswith("python") and state.split()[0] != "Z"
+        except OSError:
+            return False
+
+    return {pid for pid in below if is_python(pid) and is_python(parents[pid])}
+
+
+def job_child_running(root):
+    """Whether the server has handed a job to its child: it then forks the next job's child,
+    so two are alive."""
+    return len(forked_children(root)) >= 2
 
 
 # A torch job: scaled dot-product attention softmax(q k^T / sqrt(2)) v. Row 0 weighs keys
@@ -174,6 +181,43 @@ def test_jobs_share_no_state(sandbox, monkeypatch):
         payload={"old": first.value})
     assert first.ok
     assert second.value == [["stdout"], False, True, None, None]
+
+
+# Each job runs in a child of its own, forked ahead of it: a new process every time, holding no
+# descriptor of the server or of another job (stdin /dev/null, stdout its own file, the result pipe).
+DESCRIPTORS = ("import os\ndef main():\n    found = {}\n    for fd in os.listdir('/proc/self/fd'):\n"
+               "        try:\n            found[fd] = os.readlink('/proc/self/fd/' + fd)\n"
+               "        except OSError:\n            pass\n    return [os.getpid(), found]")
+
+
+def test_each_job_has_its_own_child_and_descriptors(sandbox):
+    pids = set()
+    for _ in range(3):
+        pid, found = sandbox.run(DESCRIPTORS).value
+        pids.add(pid)
+        assert found.pop("0") == "/dev/null"
+        assert found.pop("1") == found.pop("2") and "/stdout" in found.get("1", "/stdout")
+        assert [target[:5] for target in found.values()] == ["pipe:"]
+    assert len(pids) == 3
+
+
+# A child waiting for the next job that dies (killed from outside) is replaced: the job is served.
+def test_dead_waiting_child_is_replaced():
+    before = children(os.getpid())
+    with Sandbox(preload=()) as sandbox:
+        assert sandbox.run(ALIVE) == SERVED
+        (worker_root,) = children(os.getpid()) - before
+        polls = 0  # until the job's child has exited and only the waiting one is left
+        while len(forked_children(worker_root)) != 1 and polls < 500:
+            threading.Event().wait(0.01)
+            polls += 1
+        (waiting,) = forked_children(worker_root)
+        os.kill(waiting, signal.SIGKILL)
+        while waiting in forked_children(worker_root) and polls < 1000:
+            threading.Event().wait(0.01)
+            polls += 1
+        assert sandbox.run(ALIVE) == SERVED
+        assert waiting not in forked_children(worker_root)
 
 
 # Several workers serve jobs from several threads at once, each job getting its own answer.

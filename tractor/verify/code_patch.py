@@ -120,12 +120,17 @@ def apply_edits(base: str, edits: list[str]) -> Patched:
     if cls is None:
         raise PatchError("template has no class")
     methods = {m.name: m for m in cls.body if isinstance(m, ast.FunctionDef)}
+    assigned: dict[str, list[tuple[str, ast.stmt]]] = {}  # target -> (method, statement) assigning it
+    for name, method in methods.items():
+        for node in method.body:
+            if (target := _target(node)) is not None:
+                assigned.setdefault(target, []).append((name, node))
     lines = base.split("\n")
     replaced: dict[tuple[int, int], tuple[str, str]] = {}  # (start, end) -> (unit, new text)
     result = Patched(base)
     for edit in edits:
         for stmt in repair(edit).body:
-            placed = _place(stmt, cls, methods, replaced, result)
+            placed = _place(stmt, cls, methods, assigned, replaced, result)
             if not placed:
                 result.unplaced.append(ast.unparse(stmt).split("\n")[0])
     for (start, end), (unit, text) in sorted(replaced.items(), reverse=True):
@@ -135,11 +140,11 @@ def apply_edits(base: str, edits: list[str]) -> Patched:
     return result
 
 
-def _place(stmt, cls, methods, replaced, result) -> bool:
+def _place(stmt, cls, methods, assigned, replaced, result) -> bool:
     if isinstance(stmt, ast.ClassDef) and stmt.name == cls.name:
         for node in stmt.body:
             if not isinstance(node, (ast.Expr,)):
-                _place(node, cls, methods, replaced, result)
+                _place(node, cls, methods, assigned, replaced, result)
         return True
     if isinstance(stmt, ast.FunctionDef):
         old = methods.get(stmt.name)
@@ -156,8 +161,7 @@ def _place(stmt, cls, methods, replaced, result) -> bool:
             isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
         return True
     target = _target(stmt)
-    candidates = [(name, node) for name, m in methods.items() for node in m.body
-                  if _target(node) is not None and _target(node) == target]
+    candidates = assigned.get(target, []) if target is not None else []
     if any(_same(node, stmt) for _, node in candidates):
         return True  # restates the template
     init = methods.get("__init__")

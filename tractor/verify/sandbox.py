@@ -14,9 +14,10 @@ offers, checked once per process:
 ``rlimits``
     a plain subprocess: only the per-job rlimits and the audit hook.
 
-The server has already imported torch and forks one child per job, which applies rlimits and
-an audit hook, runs ``entry(payload)`` in a fresh directory, and returns the JSON result; the
-server kills the child (and everything it started) at the wall-clock limit. A worker that
+The server has already imported torch and forks one child per job (ahead of the job, while
+the previous one runs), which applies rlimits and an audit hook, runs ``entry(payload)`` in a
+fresh directory, and returns the JSON result; the server kills the child (and everything it
+started) at the wall-clock limit. A worker that
 dies is replaced for the next job and the job that killed it says so in its error.
 """
 

@@ -9,6 +9,8 @@ Protocol on stdin/stdout: 4-byte big-endian length + UTF-8 JSON, one message eac
 first message in is the server config; the server answers ``{"ready": true}``; then each job
 message gets one result message ``{"ok", "value", "error", "stdout"}``.
 
+Each job runs in a child forked while the previous job ran (so the fork is not part of a job's
+wait) that has already left the server's session and pipes and waits for exactly one job.
 Layers inside each child, outermost first: a new session (the server kills the whole process
 group on timeout), rlimits (CPU, address space, file size, processes, open files, no core
 files), a private working directory, and a ``sys.addaudithook`` hook that refuses network,
@@ -246,13 +248,13 @@ def _failure(error):
     return json.dumps({"ok": False, "value": None, "error": error}).encode()
 
 
-def _enter_job(job, config, work_dir, stdout, protocol_fds):
-    """Cut the child off from the server (its pipes, its session), then limit and hook it."""
+def _detach(work_dir, stdout, server_fds):
+    """Cut a fresh child off from the server (its pipes, its session) before its job arrives."""
     os.setsid()
     if _LIBC is not None:  # die with the server, or a killed server would leave jobs running
         pr_set_pdeathsig = 1
         _LIBC.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    for fd in protocol_fds:
+    for fd in server_fds:
         os.close(fd)
     stdin = os.open("/dev/null", os.O_RDONLY)
     for source, target in ((stdin, 0), (stdout, 1), (stdout, 2)):
@@ -263,14 +265,22 @@ def _enter_job(job, config, work_dir, stdout, protocol_fds):
     os.environ.update(HOME=work_dir, TMPDIR=work_dir)
     tempfile.tempdir = work_dir
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversize writes fail with EFBIG instead
-    _apply_limits(job["limits"], config["mapped_bytes"])
-    _install_audit_hook(work_dir, config["hidden_paths"], config["visible_paths"])
 
 
-def _job_reply(job, config, work_dir, stdout, protocol_fds):
-    """Run the claim's code and encode what happened as the reply bytes."""
+def _read_job(job_fd):
+    """The job the server writes (then closes the pipe), or None: the server stopped first."""
+    chunks = []
+    while chunk := os.read(job_fd, 1 << 16):
+        chunks.append(chunk)
+    os.close(job_fd)
+    return json.loads(b"".join(chunks)) if chunks else None
+
+
+def _job_reply(job, config, work_dir):
+    """Limit and hook this child, run the claim's code, encode what happened as reply bytes."""
     try:
-        _enter_job(job, config, work_dir, stdout, protocol_fds)
+        _apply_limits(job["limits"], config["mapped_bytes"])
+        _install_audit_hook(work_dir, config["hidden_paths"], config["visible_paths"])
         module = types.ModuleType("claim")
         sys.modules["claim"] = module  # dataclasses and pickling look the module up
         exec(compile(job["source"], "<claim>", "exec"), module.__dict__)
@@ -293,26 +303,81 @@ def _job_reply(job, config, work_dir, stdout, protocol_fds):
     return _failure("forbidden: " + _VIOLATIONS[0]) if _VIOLATIONS else data
 
 
-def _run_child(job, config, work_dir, stdout, result_fd, protocol_fds):
+def _run_child(config, work_dir, stdout, job_fd, result_fd, server_fds):
     """Body of the forked child: it must never return into the server's loop, whatever the
     code does (an exception whose ``__str__`` raises, say), hence the ``finally``."""
     status = 70  # EX_SOFTWARE: reported as "exited with code 70 without returning a result"
     try:
-        view = memoryview(_job_reply(job, config, work_dir, stdout, protocol_fds))
-        while view:
-            view = view[os.write(result_fd, view):]
-        os.close(result_fd)  # the server answers now, while this process is still exiting
+        _detach(work_dir, stdout, server_fds)
+        job = _read_job(job_fd)
+        if job is not None:
+            view = memoryview(_job_reply(job, config, work_dir))
+            while view:
+                view = view[os.write(result_fd, view):]
+            os.close(result_fd)  # the server answers now, while this process is still exiting
         status = 0
     finally:
         os._exit(status)
 
 
-def _collect(pid, result_fd, wall_seconds):
+class _Child:
+    """Server side of a child forked ahead of its job: forking a torch-sized process is the
+    largest fixed cost of a job, so the next job's child is forked while the current job
+    runs. It waits on its job pipe, which the server writes the job into and then closes."""
+
+    def __init__(self, pid, work_dir, stdout, job_fd, result_fd):
+        self.pid, self.work_dir = pid, work_dir
+        self.fds = {"stdout": stdout, "job": job_fd, "result": result_fd}
+
+    def alive(self):
+        """Whether the child still runs (a job that slipped past the walls could kill it)."""
+        try:
+            return os.waitpid(self.pid, os.WNOHANG)[0] == 0
+        except ChildProcessError:
+            return False
+
+    def close(self, name, server_fds):
+        fd = self.fds.pop(name, None)
+        if fd is not None:
+            server_fds.discard(fd)
+            os.close(fd)
+
+    def discard(self, server_fds):
+        """Close the server's ends (a child still waiting then reads no job and exits) and
+        remove the job directory."""
+        for name in list(self.fds):
+            self.close(name, server_fds)
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _fork_child(config, server_fds):
+    """Fork a child that waits for its job; None when the host refuses a fork right now
+    (say, while a job's fork bomb still holds the process table): the next job tries again."""
+    work_dir = tempfile.mkdtemp(dir=config["scratch_dir"])
+    stdout = os.open(os.path.join(work_dir, "stdout"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    job_read, job_write = os.pipe()
+    result_read, result_write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (stdout, job_read, job_write, result_read, result_write):
+            os.close(fd)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        return None
+    if pid == 0:
+        _run_child(config, work_dir, stdout, job_read, result_write,
+                   server_fds | {job_write, result_read})
+    os.close(job_read)
+    os.close(result_write)
+    server_fds.update((stdout, job_write, result_read))
+    return _Child(pid, work_dir, stdout, job_write, result_read)
+
+
+def _collect(pid, result_fd, wall_seconds, deadline):
     """Wait for the child's reply: (reply, '') as soon as it closes the pipe after a valid
     one (its exit, which tears down a torch-sized address space, is not waited for), else
     (None, '') once it exited, or (None, the timeout message)."""
     pidfd = os.pidfd_open(pid)
-    deadline = time.monotonic() + wall_seconds
     watched, chunks, size = [result_fd, pidfd], [], 0
     try:
         while (remaining := deadline - time.monotonic()) > 0:
@@ -342,9 +407,9 @@ def _collect(pid, result_fd, wall_seconds):
         os.close(pidfd)
 
 
-def _kill_leftovers(pid, own_pid_namespace):
+def _kill_leftovers(pid, own_pid_namespace, waiting_pids):
     """Kill the child's process group, and inside a private pid namespace everything that is
-    not this server or the namespace's init (pid 1)."""
+    not this server, the namespace's init (pid 1) or a child waiting for the next job."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -353,7 +418,7 @@ def _kill_leftovers(pid, own_pid_namespace):
     if not own_pid_namespace or me > 16:  # a small pid proves the namespace is really ours
         return
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in (1, me):
+        if entry.isdigit() and int(entry) not in (1, me, *waiting_pids):
             try:
                 os.kill(int(entry), signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -404,31 +469,61 @@ def _reap(exiting):
         exiting.remove(pid)
 
 
-def _serve_job(job, config, base_dir, protocol_fds, exiting):
-    _reap(exiting)
-    work_dir = tempfile.mkdtemp(dir=base_dir)
-    stdout = os.open(os.path.join(work_dir, "stdout"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        _run_child(job, config, work_dir, stdout, write_fd, protocol_fds)
-    os.close(write_fd)
+def _send_job(child, job, server_fds):
+    """Hand the job to its waiting child; False when the child was found dead (it never saw
+    the job). A child that dies after this is reported by :func:`_collect`."""
     try:
-        reply, timeout = _collect(pid, read_fd, job["limits"]["wall_seconds"])
+        view = memoryview(json.dumps(job).encode())
+        while view:
+            view = view[os.write(child.fds["job"], view):]
+        return True
+    except BrokenPipeError:
+        return False
     finally:
-        os.close(read_fd)
-        _kill_leftovers(pid, config["own_pid_namespace"])
-    if reply is None:
-        _, status, rusage = os.wait4(pid, 0)
-        reply = {"ok": False, "value": None,
-                 "error": _explain_failure(timeout, status, rusage, job["limits"])}
+        child.close("job", server_fds)
+
+
+def _take_waiting(waiting, server_fds):
+    """The first child in ``waiting`` still alive to take a job (dead ones are dropped)."""
+    while waiting:
+        child = waiting.pop(0)
+        if child.alive():
+            return child
+        child.discard(server_fds)
+    return None
+
+
+def _serve_job(job, config, server_fds, waiting, exiting):
+    """Run one job in a waiting child (a fresh one if none is alive); while it runs, fork the
+    next job's child into ``waiting``."""
+    _reap(exiting)
+    wall_seconds = job["limits"]["wall_seconds"]
+    deadline = time.monotonic() + wall_seconds
+    for _ in range(2):  # a waiting child found dead is replaced by a fresh one, once
+        child = _take_waiting(waiting, server_fds) or _fork_child(config, server_fds)
+        if child is None:
+            raise OSError("cannot fork a child for the job")
+        if _send_job(child, job, server_fds):
+            break
+        child.discard(server_fds)
+        exiting.append(child.pid)
     else:
-        exiting.append(pid)
-    printed = _read_stdout(stdout)
-    os.close(stdout)
-    shutil.rmtree(work_dir, ignore_errors=True)
-    return {**reply, "stdout": printed}
+        raise OSError("the job's child died before reading the job")
+    try:
+        waiting += filter(None, [_fork_child(config, server_fds)])
+        try:
+            reply, timeout = _collect(child.pid, child.fds["result"], wall_seconds, deadline)
+        finally:
+            _kill_leftovers(child.pid, config["own_pid_namespace"], {c.pid for c in waiting})
+        if reply is None:
+            _, status, rusage = os.wait4(child.pid, 0)
+            reply = {"ok": False, "value": None,
+                     "error": _explain_failure(timeout, status, rusage, job["limits"])}
+        else:
+            exiting.append(child.pid)
+        return {**reply, "stdout": _read_stdout(child.fds["stdout"])}
+    finally:
+        child.discard(server_fds)
 
 
 def main():
@@ -437,15 +532,20 @@ def main():
     os.dup2(2, 1)  # stray prints from preloaded libraries must not corrupt the protocol
     config = _read_message(protocol_in)
     _prepare_server(config)
+    server_fds = {protocol_out}  # what every child closes: it must not reach the server's pipes
+    waiting = list(filter(None, [_fork_child(config, server_fds)]))
     _write_message(protocol_out, {"ready": True})
     exiting = []
     while (job := _read_message(protocol_in)) is not None:
         try:
-            reply = _serve_job(job, config, config["scratch_dir"], (0, protocol_out), exiting)
+            reply = _serve_job(job, config, server_fds, waiting, exiting)
         except Exception as exc:  # noqa: BLE001 - report, keep serving
             reply = {"ok": False, "value": None, "error": f"sandbox internal error: {exc!r}",
                      "stdout": ""}
         _write_message(protocol_out, reply)
+    for child in waiting:  # with no job sent, each reads end-of-file and exits
+        child.discard(server_fds)
+        os.waitpid(child.pid, 0)
 
 
 if __name__ == "__main__":
