@@ -5,6 +5,7 @@ the verifier, which is not what these tests are about; one cold build warms a sh
 later builds reuse, so the file runs in about a minute.
 """
 
+import importlib
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from testdata import BAD_INPUTS, CORPUS, REPO
-from tractor.pipeline import BuildConfig, build_dataset
+from tractor.pipeline import _WORKER_PRELOAD, BuildConfig, build_dataset
 from tractor.publish.folder import read_config
 
 SAMPLE_POSTS = ["000_c66c20e44076dd47.txt", "002_dae959164a571601.txt", "pdf/002_dae959164a571601.pdf"]
@@ -103,7 +104,7 @@ _KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
 import tractor.publish.folder as folder
-from tractor.pipeline import BuildConfig, build_dataset
+from tractor.pipeline import _WORKER_PRELOAD, BuildConfig, build_dataset
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -230,3 +231,20 @@ def test_code_change_invalidates_cache(tmp_path):
     reader = copy / "ingest" / "pdf.py"
     reader.write_text(reader.read_text() + "\n# fixed\n")
     assert fingerprint(copy) != fingerprint(package)
+
+
+# The fork server's preload list names real modules (multiprocessing skips a name that does not
+# import, so a typo would silently cost every worker its warm start), and the warm-up loads the
+# models the workers use.
+@pytest.mark.parametrize("module", _WORKER_PRELOAD)
+def test_worker_preload_imports(module):
+    importlib.import_module(module)
+
+
+def test_warm_worker_loads_models():
+    probe = ("import tractor.warm_worker\n"
+             "from tractor.label.learned import classifier\n"
+             "from tractor.segment.english import english\n"
+             "print(english.cache_info().currsize, classifier.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "2"]

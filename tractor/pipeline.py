@@ -106,9 +106,10 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
 
 
 # Modules every build worker needs: imported once in the fork server, so that workers start
-# with them loaded (no per-worker import time) and share their pages copy-on-write.
+# with them loaded (no per-worker import time) and share their pages copy-on-write;
+# ``tractor.warm_worker`` also loads the models they use.
 _WORKER_PRELOAD = ["tractor.pipeline", "tractor.ingest", "tractor.segment.turns", "tractor.extract",
-                   "tractor.verify", "tractor.label", "torch", "sympy", "spacy", "sklearn.linear_model"]
+                   "tractor.verify", "tractor.label", "torch", "sympy", "tractor.warm_worker"]
 
 
 def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:

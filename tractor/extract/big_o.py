@@ -10,6 +10,7 @@ with :func:`tractor.extract.latex.load_expression`. ``detail`` carries ``resourc
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .candidates import RANK_NAMES, Candidate, balanced, best, math_candidates, pdf_superscripts, plain_lines
@@ -17,6 +18,7 @@ from .latex import to_normalized
 
 _O_OPEN = re.compile(r"(?:\\mathcal\s*\{\s*O\s*\}|(?<![A-Za-z\\])O)\s*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")
 _RESOURCE = re.compile(r"(?i)(memory|space|storage|access|\bIO\b|bandwidth)|(time|comput\w*|cost|flops?\b|operations)")
+_CUT_WORD_CHARS = 16  # longer than any fixed-length word of _RESOURCE
 
 
 def bounds(latex: str) -> list[tuple[int, str]]:
@@ -30,24 +32,37 @@ def bounds(latex: str) -> list[tuple[int, str]]:
     return out
 
 
-def resource_at(text: str, pos: int) -> str:
-    last = None
-    for m in _RESOURCE.finditer(text, 0, pos):
-        last = m
-    if last is None:
-        return ""
-    return "memory" if last[1] else "time"
+def _resource_finder(text: str):
+    """The resource named last before a position ("memory", "time" or ""), for many positions
+    of one text: one scan of the whole text, then a binary
+    search per position. A match that ends before ``pos`` reads the same in ``text[:pos]``; only
+    the last few characters before ``pos`` (a word cut at ``pos``, where ``\b`` differs) are
+    scanned again, so the answer equals a scan of ``text[:pos]``."""
+    matches = list(_RESOURCE.finditer(text))
+    ends = [m.end() for m in matches]
+
+    def at(pos: int) -> str:
+        i = bisect.bisect_left(ends, pos)  # matches[:i] end before pos
+        last = matches[i - 1] if i else None
+        tail = max(last.end() if last else 0, pos - _CUT_WORD_CHARS)
+        if i < len(matches) and matches[i].start() < tail:
+            tail = max(last.end() if last else 0, matches[i].start())
+        for m in _RESOURCE.finditer(text, tail, pos):
+            last = m
+        return "" if last is None else "memory" if last[1] else "time"
+
+    return at
 
 
 def candidates(text: str, pdf: bool = False) -> list[tuple[Candidate, str]]:
     text = pdf_superscripts(text) if pdf else text
-    out = []
+    resource_at_pos, out = _resource_finder(text), []
     for cand in math_candidates(text) + plain_lines(text):
         anchor = text.find(cand.text[:40], int(cand.pos)) if cand.text else -1
         anchor = anchor if anchor >= 0 else int(cand.pos)
         for offset, inner in bounds(cand.text):
             pos = anchor + offset
-            out.append((Candidate(f"O({inner})", cand.rank, cand.pos + offset / 10_000, cand.line, inner), resource_at(text, pos)))
+            out.append((Candidate(f"O({inner})", cand.rank, cand.pos + offset / 10_000, cand.line, inner), resource_at_pos(pos)))
     return out
 
 

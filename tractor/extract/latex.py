@@ -10,6 +10,7 @@ so the parser keeps them as one symbol; see the package docstring for the result
 
 from __future__ import annotations
 
+import functools
 import re
 import signal
 import threading
@@ -188,10 +189,12 @@ def load_expression(normalized: str) -> sympy.Expr:
     return parse_expr(normalized, local_dict=local, evaluate=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def to_normalized(latex: str) -> tuple[str, str]:
     """``(str(expr), "")`` for parseable LaTeX, else ``("", reason)``. Text carrying the PDF
     reader's lost-structure mark is not read at all: a guess at the lost radical or bar would be
-    a claim the model never made."""
+    a claim the model never made. Cached: the same formula (the key's references, a claim
+    restated across attempts and posts) is parsed once per process."""
     if LOST_MATH in latex:
         return "", "the PDF print lost math structure here (a drawn radical or bar)"
     normalized = normalize_latex(latex)
