@@ -114,7 +114,8 @@ _WORKER_PRELOAD = ["tractor.pipeline", "tractor.ingest", "tractor.segment.turns"
 
 def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
     """Each file's result, in corpus order. With a pool, at most a few files per worker are in
-    flight, so finished results wait in memory only until their turn."""
+    flight, so finished results wait in memory only until their turn, and the workers share
+    one sandbox served by this process."""
     jobs = [(p, p.relative_to(config.corpus).as_posix()) for p in files]
     if config.jobs <= 1 or len(jobs) <= 1:
         for path, rel in jobs:
@@ -123,19 +124,32 @@ def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
     import multiprocessing
     from collections import deque
 
+    from .verify.sandbox_broker import SandboxBroker
+
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_WORKER_PRELOAD)
-    window = 4 * config.jobs
-    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx) as pool:
-        pending: deque = deque()
-        for path, rel in jobs:
-            pending.append((rel, pool.submit(process_file, path, rel, config, scrubber)))
-            if len(pending) >= window:
+    window, broker = 4 * config.jobs, SandboxBroker()
+    try:
+        with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx, initializer=_use_shared_sandbox,
+                                 initargs=(broker.address, broker.key)) as pool:
+            pending: deque = deque()
+            for path, rel in jobs:
+                pending.append((rel, pool.submit(process_file, path, rel, config, scrubber)))
+                if len(pending) >= window:
+                    rel_done, future = pending.popleft()
+                    yield rel_done, future.result()
+            while pending:
                 rel_done, future = pending.popleft()
                 yield rel_done, future.result()
-        while pending:
-            rel_done, future = pending.popleft()
-            yield rel_done, future.result()
+    finally:
+        broker.close()
+
+
+def _use_shared_sandbox(address: str, key: bytes) -> None:
+    """Pool worker initializer: claimed code runs in the parent's one sandbox, not a new one."""
+    from .verify.sandboxes import use_broker
+
+    use_broker(address, key)
 
 
 def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileResult:

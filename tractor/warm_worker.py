@@ -3,11 +3,17 @@ the build workers: loads what every worker needs — the spaCy pipeline, the seg
 label classifiers, the homework plug-ins — so that each worker starts warm (about 7 s of CPU
 each otherwise) and the workers share those pages copy-on-write instead of holding a copy each.
 
+Everything loaded so far is then moved out of the garbage collector's reach (``gc.freeze``): a
+collection in a worker would otherwise write to every object's header and turn the shared pages
+into private copies.
+
 A failure here is not reported: a worker then loads lazily as a single process does, and meets
 (and records) the same error itself.
 """
 
 from __future__ import annotations
+
+import gc
 
 
 def _warm() -> None:
@@ -28,3 +34,4 @@ try:
     _warm()
 except Exception:  # noqa: BLE001 - see the module docstring
     pass
+gc.freeze()

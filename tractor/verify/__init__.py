@@ -23,7 +23,6 @@ from ..homeworks import AnswerKey, Homework, Part
 from ..ingest.pdf_layout import LOST_MATH
 from ..records import Claim
 from .cache import VerdictCache
-from .kinds import GENERIC_CHECKS
 from .outcome import Outcome, combine, unverified
 
 __all__ = ["verify_claims", "check_key", "format_verdicts_table", "VerdictCache"]
@@ -33,6 +32,8 @@ _DAMAGED_CODE = re.compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")
 
 
 def _judge(claim: Claim, part: Part, key: AnswerKey, checks) -> Outcome:
+    from .kinds import GENERIC_CHECKS  # sympy and torch: only where a claim is judged
+
     generic, special = GENERIC_CHECKS.get(part.kind), checks.get(part.id)
     if generic is None and special is None:
         return unverified(f"no check for kind {part.kind!r}")

@@ -1,7 +1,8 @@
 """One sandbox per process for every check that runs claimed code, and how to read its results.
 
 Starting a sandbox's fork server costs a torch import, so checks share one, created on first use
-and closed at exit.
+and closed at exit. A worker of a parallel build is pointed at its parent's sandbox instead
+(:func:`use_broker`, see :mod:`.sandbox_broker`), so the whole build holds one.
 """
 
 from __future__ import annotations
@@ -12,11 +13,27 @@ import functools
 from .outcome import Outcome, error, incorrect
 
 
+_broker: tuple[str, bytes] | None = None
+
+
+def use_broker(address: str, key: bytes) -> None:
+    """Make :func:`shared_sandbox` the sandbox a :class:`~.sandbox_broker.SandboxBroker` serves
+    (a pool worker's initializer calls this)."""
+    global _broker
+    _broker = (address, key)
+    shared_sandbox.cache_clear()
+
+
 @functools.cache
 def shared_sandbox():
-    from .sandbox import Sandbox
+    if _broker is not None:
+        from .sandbox_broker import RemoteSandbox
 
-    sandbox = Sandbox()
+        sandbox = RemoteSandbox(*_broker)
+    else:
+        from .sandbox import Sandbox
+
+        sandbox = Sandbox()
     atexit.register(sandbox.close)
     return sandbox
 
