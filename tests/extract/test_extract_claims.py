@@ -265,6 +265,29 @@ def test_choices_from_pdf_tables(text, part, normalized):
     assert [(c.part, c.normalized) for c in claims] == [(part, normalized)]
 
 
+# A table row's answer cell (PDF rows are tab-separated) is an answer; of a cell that states a
+# change ("Replace A with B", "Change A to B", "A should be B") the claim is B, the new value.
+@pytest.mark.parametrize("fmt, request_, text, part, claim, normalized", [
+    ("pdf", "solve 6", "Section\tWhat must change\tWhy\n(b)(i)\tReplace sim(q, k) = (q^T k)^2 with (q^T k + 1)^2 ."
+     "\tThe standard degree-2 polynomial kernel includes the bias term +1 .", "6b.i", "sim(q, k) = (q^T k + 1)^2",
+     "(qk + 1)**2"),                                                              # 000 PDF, attempt 2
+    ("txt", "solve 6", "| Section | What must change | Why |\n|---|---|---|\n| (b)(i) | Replace $\\text{sim}(q, k) = "
+     "(q^T k)^2$ with $(q^T k + 1)^2$ . | The standard kernel includes the bias term $+1$ . |", "6b.i",
+     "(q^T k + 1)^2", "(qk + 1)**2"),
+    ("pdf", "solve 1", "Part\tFix\n(c)\tChange s = d to s = √d\tso that the variance is 1", "1c", "s = √d", "sqrt(d)"),
+    ("pdf", "solve 1", "Part\tFix\n(c)\tReplace s = d with √d\tso that the variance is 1", "1c", "s = √d", "sqrt(d)"),
+    ("pdf", "solve 1", "Part\tFix\n(c)\ts should be √d\tnot d", "1c", "s = √d", "sqrt(d)"),
+    ("txt", "solve 1", "| Part | Fix |\n|---|---|\n| (c) | $s$ should be $\\sqrt{d}$ | not $s = d$ |", "1c",
+     "\\sqrt{d}", "sqrt(d)"),
+    ("pdf", "solve 1", "Part\tAnswer\n(c)\ts = √d\twhere s = d would be wrong", "1c", "s = √d", "sqrt(d)"),
+    ("pdf", "solve 4", "Part\tAnswer\n(f)\tO(bd^2 + bnd)", "4f", "O(bd^2 + bnd)", "b*d**2 + b*d*n"),  # 002 PDF
+])
+def test_table_answer_cells(fmt, request_, text, part, claim, normalized):
+    claims = extract_claims(_chat(request_, text, fmt=fmt), KEY)
+    assert [(c.part, c.claim, c.normalized) for c in claims] == [(part, claim, normalized)]
+    assert all("source=answer" in c.detail for c in claims)
+
+
 @pytest.mark.parametrize("text", [
     "(a) What is A? [h, d, q] [d, q] [h, q]",
     '(c) What is C? torch.einsum("bd,dq->bhq", x,W_q)\ntorch.einsum("bd,hdq->bhq", x,W_q)',

@@ -5,7 +5,9 @@ Every extractor reads the same candidates: math segments (``$$..$$``, ``$..$``, 
 rank. "Within one attempt the final stated answer wins": the pick is the candidate with the
 highest rank, the last one among equals. Ranks: boxed > answer (an "Answer:" line, the line
 after "Final answer ...:", a table row's answer cell) > display > inline > plain text.
-In a table row only the first cell after the label counts (later cells are explanations).
+In a table row only the first cell after the label counts (later cells are explanations), and
+of a cell that states a change ("Replace A with B", "Change A to B", "A should be B") only B,
+the new value: A is what it replaces.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ _FINAL_WINDOW = 12  # lines
 # a PDF line that starts with math: "V^′ = ...", "s = √d", "E[q^T k] = ...", "ϕ(x) = ..."
 _LEADING_MATH = re.compile(r"\s*(?:[A-Za-z](?:[_^'′(\[]|\s*=)|[^A-Za-z0-9\s])")
 _ANSWER_INTRO = re.compile(r"(?i)(?:answer|write|result|summary)[^.\n]*:\s*[*_]*\s*$")
+# a table cell stating a change, the new value last: "Replace A with B", "Change A to B", "A should be B"
+_CHANGE = re.compile(r"(?i)\b(?:replace|substitute)\s+(?P<replaced>.+?)\s+(?:with|by)\s+(?=\S)"
+                     r"|\bchange\s+(?P<changed>.+?)\s+(?:to|into)\s+(?=\S)"
+                     r"|^\s*(?P<subject>.+?)\s+(?:should|must)\s+(?:be|become|read)\s+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -52,15 +58,42 @@ def _is_table_row(line: str) -> bool:
     return s.startswith("|") or "\t" in s
 
 
-def _answer_cell(line: str) -> tuple[int, int] | None:
-    """Offsets (within the line) of a table row's answer cell: the first cell after the label."""
+def _cell_bounds(line: str) -> tuple[int, int] | None:
+    """Offsets (within the line) of a table row's first cell after the label."""
     seps = [m.start() for m in re.finditer(r"\||\t", line)]
     if line.strip().startswith("|"):
         seps = seps[1:]
     if not seps:
         return None
-    nxt = seps[1] if len(seps) > 1 else len(line)
-    return seps[0] + 1, nxt
+    return seps[0] + 1, seps[1] if len(seps) > 1 else len(line)
+
+
+def _answer_cell(line: str) -> tuple[int, int] | None:
+    """Offsets of a table row's answer cell: the first cell after the label; of a cell that
+    states a change, the part after "with" / "to" / "should be"."""
+    bounds = _cell_bounds(line)
+    change = _change(line[bounds[0]:bounds[1]]) if bounds else None
+    return (bounds[0] + change[0], bounds[1]) if change else bounds
+
+
+def _change(cell: str) -> tuple[int, str] | None:
+    """Where the new value starts in a cell that states a change, and the name it gives a value
+    to ("" if none): the left side of the replaced equation ("Replace sim(q, k) = (q^T k)^2 with
+    (q^T k + 1)^2" -> sim(q, k)), or the math subject of "should be"; only for undelimited (PDF)
+    math. Connecting words inside math segments do not count."""
+    masked = _MATH.sub(lambda m: "#" * len(m[0]), cell)
+    m = _CHANGE.search(masked)
+    if m is None:
+        return None
+    old = cell[m.start(m.lastgroup):m.end(m.lastgroup)]
+    if _MATH.search(old):  # delimited math: its segments are candidates of their own
+        return m.end(), ""
+    if m.lastgroup == "subject":
+        name = old.strip() if not any(_is_word(tok) for tok in old.split()) else ""
+    else:
+        runs = math_runs(old)
+        name = runs[0].split(" = ")[0] if runs else ""
+    return m.end(), name
 
 
 def line_rank(text: str, pos: int) -> tuple[int, str] | None:
@@ -174,16 +207,23 @@ def boxed_contents(latex: str) -> list[str]:
 
 
 def plain_lines(text: str) -> list[Candidate]:
-    """Lines outside code fences and math, for Unicode (PDF) math and prose answers."""
+    """Lines outside code fences and math, for Unicode (PDF) math and prose answers; of a table
+    row, its answer cell. A cell that gives a named value a new one ("Replace sim(q, k) = (q^T
+    k)^2 with (q^T k + 1)^2") reads as the new equation ("sim(q, k) = (q^T k + 1)^2")."""
     code_spans = fences(text)
     out = []
     for m in re.finditer(r"[^\n]+", text):
         if any(s <= m.start() < e for s, e, _ in code_spans):
             continue
-        ranked = line_rank(text, m.start())
+        bounds = _cell_bounds(m[0]) if _is_table_row(m[0]) else None
+        change = _change(m[0][bounds[0]:bounds[1]]) if bounds else None
+        pos = m.start() + (bounds[0] + (change[0] if change else 0) if bounds else 0)
+        ranked = line_rank(text, pos)
         if ranked:
             rank, line = ranked
-            out.append(Candidate(line, rank if rank == ANSWER else TEXT, m.start(), line))
+            if change and change[1] and "=" not in line:
+                line = f"{change[1]} = {line.strip()}"
+            out.append(Candidate(line, rank if rank == ANSWER else TEXT, pos, line))
     return out
 
 

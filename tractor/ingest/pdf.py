@@ -1,9 +1,10 @@
 """PDF posts (browser-printed chat pages, write-ups) read through pdfium's text layer.
 
 pypdfium2 (Apache-2.0/BSD) reads the text, :mod:`.pdf_layout` puts it in reading order with
-inline math and code indentation in place. Browser prints add a header (date, page title) and a
-footer (the page's URL, "2/18") to every page: those lines are dropped from the text, and the
-URL, an identity-bearing conversation link, goes to :attr:`Document.identities`. A damaged file
+inline math and code indentation in place, and :mod:`.pdf_tables` puts each table row on one
+line. Browser prints add a header (date, page title) and a footer (the page's URL, "2/18") to
+every page: those lines are dropped from the text, and the URL, an identity-bearing
+conversation link, goes to :attr:`Document.identities`. A damaged file
 is repaired in memory with pikepdf (MPL-2.0) when pdfium refuses it; what was recovered is then
 returned with :attr:`Document.partial` saying what was lost. Every failure is an
 :class:`IngestError` with a message naming the problem, never a library traceback.
@@ -18,6 +19,7 @@ from collections import Counter
 from ..errors import IngestError
 from ..records import Document
 from .pdf_layout import Line, PageText, is_math_font, read_page
+from .pdf_tables import merge_tables
 
 _BAND = 0.07  # top and bottom share of the page where print headers and footers sit
 _FURNITURE_LINES = 2  # outermost lines per edge that may be a header or footer
@@ -54,7 +56,7 @@ def read_pdf(data: bytes, source: str) -> Document:
             raise IngestError(f"{damage[0]}: no readable page recovered, {damage[1]}", stage="pdf")
         raise IngestError("no text layer (scanned image?)", stage="pdf")
     body, furniture = _strip_furniture(readable)
-    text = _assemble(body)
+    text = _assemble(merge_tables(body, [page.rules for page in readable]))
     links = [url for line in furniture for url in _URL.findall(line)] + _CHAT_LINK.findall(text)
     fonts = set().union(*(page.fonts for page in readable))
     return Document(

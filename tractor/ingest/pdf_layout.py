@@ -7,7 +7,10 @@ into lines by vertical overlap and ordered by x; spaces come from horizontal gap
 raised or lowered against the line's baseline become ``^x`` / ``_{ij}``; glyphs above and below
 a fraction bar (a thin ruled path) become ``(num)/(den)``, glyphs under a radical's path ``√(x)``,
 and a path around math that cannot be rebuilt leaves :data:`LOST_MATH` before that math;
-a monospace line keeps its advance width, so code indentation can be rebuilt.
+a monospace line keeps its advance width, so code indentation can be rebuilt. A gap wider
+than any word space splits a line into :class:`Cell` pieces, from which :mod:`.pdf_tables`
+rebuilds tables whose columns a browser print lays side by side (after print headers and
+footers are gone, since a table may run over a page break).
 
 Each pdfium call costs about a microsecond, so the loop asks only for what it needs: one em box
 per glyph, baselines and font sizes only on lines whose glyphs differ in size (the only ones
@@ -22,6 +25,8 @@ import re
 import statistics
 import struct
 from dataclasses import dataclass, field
+
+from .pdf_tables import may_hold_table
 
 # Fonts that only ever draw math: KaTeX, MathJax, TeX's math fonts (CM italic/symbols/extension,
 # AMS), Latin Modern/STIX/Cambria math. Seeing one means rendered math whose structure a text
@@ -38,6 +43,8 @@ _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 _SCRIPT_SIZE = 0.85  # a script glyph is at most this fraction of the line's main size
 _SCRIPT_SHIFT = 0.06  # ... and its baseline moves by more than this many ems
 _WORD_GAP = 0.12  # a horizontal gap wider than this many ems is a space
+_COLUMN_GAP = 0.8  # ... and wider than this many, a gap between table columns
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.I)  # "LiberationSans-Bold", "Inter-SemiBold"
 _RULE_THICKNESS = 1.5  # points: thicker paths are not fraction bars
 _CURVED_PATH = 8  # segments: a radical sign is drawn with many, a box or bar with few
 # Written where a drawn math shape (radical, bar) could not be rebuilt: the math there is not
@@ -67,9 +74,22 @@ class Glyph:
 
 
 @dataclass
+class Cell:
+    """A piece of a line between gaps wider than words leave: in a table, one column's text on
+    that line. ``bold`` says whether it starts in a bold font (table headers are set bold)."""
+
+    text: str
+    left: float
+    right: float
+    bold: bool = False
+
+
+@dataclass
 class Line:
     """One line of a page, text in reading order; ``mono_width`` is the advance of one character
-    when the line is set in a monospace font (code), else 0."""
+    when the line is set in a monospace font (code), else 0. ``cells`` are its pieces (one for a
+    line without wide gaps and for code); ``row`` marks a table row rebuilt from several lines,
+    whose text holds its cells separated by tabs."""
 
     text: str
     left: float
@@ -79,13 +99,19 @@ class Line:
     size: float  # em size of the line's first glyph
     mono_width: float = 0.0
     right: float = 0.0  # right edge of the line's last glyph
+    cells: list[Cell] = field(default_factory=list)
+    row: bool = False
 
 
 @dataclass
 class PageText:
+    """A page's lines and fonts; ``rules`` are its thin horizontal paths ``(x0, x1, y)``, read
+    only when lines in columns may form a table (table borders tell a table from aligned text)."""
+
     lines: list[Line]
     height: float
     fonts: set[str] = field(default_factory=set)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -139,10 +165,13 @@ def read_page(page, textpage) -> PageText:
     runs = _runs(textpage)
     chars = _Chars(textpage)
     fonts = {chars.font(run[0].index)[0] for run in runs}
+    shapes = None
     if any(map(is_math_font, fonts)):
-        runs = _collapse_shapes(runs, _math_shapes(page), chars)
+        shapes = _math_shapes(page)
+        runs = _collapse_shapes(runs, shapes, chars)
     lines = [_build_line(line, chars) for line in _cluster_lines(runs)]
-    return PageText(lines=lines, height=page.get_height(), fonts=fonts)
+    rules = (shapes or _math_shapes(page)).rules if may_hold_table(lines) else []
+    return PageText(lines=lines, height=page.get_height(), fonts=fonts, rules=rules)
 
 
 def _runs(textpage) -> list[list[Glyph]]:
@@ -203,12 +232,36 @@ def _build_line(glyphs: list[Glyph], chars: _Chars) -> Line:
     chars.fill_baselines([first])
     if chars.font(first.index)[1] and chars.font(glyphs[-1].index)[1]:
         width = statistics.median(g.right - g.left for g in glyphs)
-        return Line(_join_monospace(glyphs, width), first.left, top, bottom, first.base, first.size,
-                    mono_width=width, right=glyphs[-1].right)
+        text = _join_monospace(glyphs, width)
+        return Line(text, first.left, top, bottom, first.base, first.size, mono_width=width,
+                    right=glyphs[-1].right, cells=[Cell(text, first.left, glyphs[-1].right)])
     if min(g.size for g in glyphs) < 0.95 * max(g.size for g in glyphs):  # mixed fonts or sizes
         chars.fill_baselines(glyphs)
-    return Line(_render(glyphs, chars), first.left, top, bottom, first.base, first.size,
-                right=max(g.right for g in glyphs))
+    pieces = _column_pieces(glyphs)
+    if len(pieces) == 1:
+        text, right = _render(glyphs, chars), max(g.right for g in glyphs)
+        return Line(text, first.left, top, bottom, first.base, first.size, right=right,
+                    cells=[Cell(text, first.left, right)])
+    cells = [Cell(_render(piece, chars), piece[0].left, max(g.right for g in piece),
+                  bool(_BOLD_FONT.search(chars.font(piece[0].index)[0]))) for piece in pieces]
+    return Line(" ".join(cell.text for cell in cells), first.left, top, bottom, first.base, first.size,
+                right=cells[-1].right, cells=cells)
+
+
+def _column_pieces(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs sorted by x, cut where the gap is wider than any space between words."""
+    cuts = [0]
+    right, size = glyphs[0].right, glyphs[0].size
+    for i in range(1, len(glyphs)):  # runs for every line: no per-glyph function calls
+        glyph = glyphs[i]
+        em = glyph.size if glyph.size > size else size
+        if glyph.left - right > _COLUMN_GAP * em:
+            cuts.append(i)
+            right = glyph.right
+        elif glyph.right > right:
+            right = glyph.right
+        size = glyph.size
+    return [glyphs[a:b] for a, b in zip(cuts, cuts[1:] + [len(glyphs)])]
 
 
 def _join_monospace(glyphs: list[Glyph], width: float) -> str:
