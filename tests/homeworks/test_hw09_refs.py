@@ -69,6 +69,17 @@ def test_moment_tests():
     assert abs(refs.mean_z(s, 0.0)) < 4 and abs(refs.mean_z(s, 8.0)) > 50
 
 
+# Draws are cached per process: the same arguments give the same draw, a different mean or seed
+# a different one, and the cached draw has the requested mean.
+def test_samples_cached_by_value():
+    mu = torch.full((16,), 0.5, dtype=torch.float64)
+    a = refs.dot_product_samples(16, 4000, mu, 1.0, seed=3)
+    assert torch.equal(a, refs.dot_product_samples(16, 4000, mu.clone(), 1.0, seed=3))
+    assert not torch.equal(a, refs.dot_product_samples(16, 4000, mu, 1.0, seed=4))
+    assert not torch.equal(a, refs.dot_product_samples(16, 4000, mu * 2, 1.0, seed=3))
+    assert abs(refs.mean_z(a, 16 * 0.25)) < 4
+
+
 # The smallest edit set that makes the doubled-W_v class run, computed by running subsets.
 def test_minimal_edit_set_is_w_o_plus_both_reshapes():
     assert minimal_edit_set(KEY.part("3b"), KEY) == (3, ("combine_heads", "self.W_o", "split_heads"))

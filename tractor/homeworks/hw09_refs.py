@@ -6,6 +6,7 @@ sandbox instead). torch is imported inside each function so that loading the plu
 
 from __future__ import annotations
 
+import functools
 import math
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -128,11 +129,21 @@ def kernel_attention(phi_q, phi_k, v):
 
 
 def dot_product_samples(d: int, n: int, mu, sigma: float, seed: int):
-    """Q1: n draws of q^T k with q, k iid N(mu, sigma^2 I) in R^d (mu a length-d vector)."""
+    """Q1: n draws of q^T k with q, k iid N(mu, sigma^2 I) in R^d (mu a length-d vector).
+    Seeded, so each distinct draw is made once per process and shared by every claim checked
+    against it (read-only: callers derive new tensors from it)."""
+    import torch
+
+    mu = torch.as_tensor(mu, dtype=torch.float64)
+    return _samples(d, n, mu.numpy().tobytes(), float(sigma), seed)
+
+
+@functools.lru_cache(maxsize=64)
+def _samples(d: int, n: int, mu_bytes: bytes, sigma: float, seed: int):
     import torch
 
     g = torch.Generator().manual_seed(seed)
-    mu = torch.as_tensor(mu, dtype=torch.float64)
+    mu = torch.frombuffer(bytearray(mu_bytes), dtype=torch.float64)
     q = mu + sigma * torch.randn(n, d, generator=g, dtype=torch.float64)
     k = mu + sigma * torch.randn(n, d, generator=g, dtype=torch.float64)
     return (q * k).sum(-1)
