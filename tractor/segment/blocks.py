@@ -51,7 +51,7 @@ def split_blocks(text: str) -> list[Block]:
             continue
         if kind == "label":
             turn_role, opens_turn = value, True
-        for block_kind, block_text in _markdown_blocks(chunk):
+        for block_kind, block_text in _table_runs(_markdown_blocks(chunk)):
             if blocks and _CONTINUATION_RE.match(block_text) and block_kind == "paragraph":
                 blocks[-1] = replace(blocks[-1], text=blocks[-1].text + block_text)
                 continue
@@ -103,6 +103,25 @@ def _markdown_blocks(lines: list[str]) -> list[tuple[str, str]]:
         if text:
             blocks.append((token.type.removesuffix("_open"), text))
     return blocks
+
+
+def _table_runs(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Split a paragraph where tab-separated table rows and plain lines meet. A PDF print
+    gives a table as one row per line, cells split by tabs, and the reader may set the
+    sentence before or after it (a heading, the student's note) with no gap between them."""
+    out = []
+    for kind, text in blocks:
+        if kind != "paragraph" or "\t" not in text:
+            out.append((kind, text))
+            continue
+        run: list[str] = []
+        for line in text.split("\n"):
+            if run and ("\t" in line) != ("\t" in run[-1]):
+                out.append((kind, "\n".join(run)))
+                run = []
+            run.append(line)
+        out.append((kind, "\n".join(run)))
+    return out
 
 
 @lru_cache(maxsize=1)

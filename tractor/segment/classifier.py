@@ -132,8 +132,13 @@ def _transitions(model: SegmenterModel, unmarked_answer: bool) -> list[list[floa
 
 
 def fit(posts: list[tuple[list[Block], list[str]]], c: float = 1.0, prior_weight: float = 0.0,
-        switch_cost: float = 0.0, marker_cost: float = 0.0) -> SegmenterModel:
-    """Train on labelled posts (deterministic: lbfgs, fixed random_state, sorted features)."""
+        switch_cost: float = 0.0, marker_cost: float = 0.0,
+        weights: list[float] | None = None) -> SegmenterModel:
+    """Train on labelled posts (deterministic: lbfgs, fixed random_state, sorted features).
+
+    ``weights`` (one per post, default 1) let several renderings of one post (its text, its
+    PDF print) count as that one post in the classifier, so they teach the other layout
+    without outweighing the real posts."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -145,7 +150,10 @@ def fit(posts: list[tuple[list[Block], list[str]]], c: float = 1.0, prior_weight
     scale = matrix.std(axis=0)
     scale[scale == 0] = 1.0
     classifier = LogisticRegression(C=c, max_iter=5000, random_state=0)
-    classifier.fit((matrix - mean) / scale, targets)
+    weights = weights or [1.0] * len(posts)
+    sample_weight = np.array([weight for (_, labels), weight in zip(posts, weights)
+                              for _ in labels])
+    classifier.fit((matrix - mean) / scale, targets, sample_weight=sample_weight)
     coef = np.zeros((len(LABELS), len(names)))
     intercept = np.full(len(LABELS), -30.0)  # a label never seen in training stays unlikely
     for row, label in enumerate(classifier.classes_):

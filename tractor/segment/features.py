@@ -5,6 +5,9 @@ The features are the cues a reader uses: who the text talks about (a student's c
 an answer is long, has math, code, lists and headings), where it sits (after a "Thought for"
 marker, under a speaker label, first in the post), and what its neighbours look like (a short
 question between an answer's sign-off and the next answer's "Great question" is a prompt).
+PDF prints lose the markdown that marks an answer (headings, ``$$`` blocks, tables), so the
+layout-free cues count too: a formula line is mostly symbols, a table row is tab-separated, and a
+note's pronouns and past tenses are counted with its inline math left out.
 Tokens come from spaCy's blank English tokenizer, which needs no model download.
 """
 
@@ -40,12 +43,29 @@ IRREGULAR_PAST = {"went", "got", "made", "gave", "took", "wrote", "rewrote", "fo
                   "said", "thought", "knew", "began", "chose", "did", "forgot", "understood",
                   "saw", "missed", "kept", "left", "ran", "brought", "felt", "became", "told"}
 MATH_CHARS = set("∑∏∫√∈∉⊤⊗⊙→←≈≤≥≠∀∃∞αβγδεθλμσφϕψωΣΦΩ′")
+# "Compared with", "Based on": an -ed word opening such a phrase is no past-tense note.
+PARTICIPLE_PREPOSITIONS = {"with", "to", "on", "by", "as", "in", "over", "against", "from", "for"}
+# Verbs a student uses for what they did to the model ("When I prompted the LLM ...").
+ASKING_VERBS = ("prompted", "asked", "gave", "fed", "told", "pasted", "sent", "uploaded",
+                "provided", "instructed", "followed up", "reprompted", "re-prompted", "pushed")
+MODEL_SUBJECTS = ("it", "they", "the llm", "the model", "the ai", "the chatbot", "the assistant",
+                  "chatgpt", "claude", "gemini", "grok", "deepseek", "copilot", r"gpt[\w.\-]*")
 KIND_KEYS = ("paragraph", "heading", "fence", "math", "list", "table", "blockquote")
 CONTEXT_KEYS = ("ends_question", "log_tokens", "math", "first_person", "second_person",
                 "past_ed", "imperative_start", "opener", "closing", "kind_heading", "narrative",
-                "past_start")
+                "past_start", "symbolic", "narration")
 
-_LATEX_RE = re.compile(r"\\[A-Za-z]+|\$")
+_LATEX_RE = re.compile(r"\\[A-Za-z]+|\$|\^|_\{")
+# Inline math and LaTeX commands, left out of the word counts: a note that quotes formulas is
+# still a note, and its pronouns and past tenses should not be diluted by symbols.
+_MATH_SPAN_RE = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\(.*?\\\)|\\[A-Za-z]+", re.DOTALL)
+# Prose characters; the rest (digits, operators, brackets) make a formula line ("O(d^2 + bd)").
+_PROSE_CHAR_RE = re.compile(r"[^\W\d_]|[\s.,;:'\"!?\-–—]")
+# A past-tense clause about the model ("the LLM derived", "it then picked", "Claude got").
+_NARRATION_RE = re.compile(
+    rf"\b(?:{'|'.join(MODEL_SUBJECTS)})(?:'s)?\s+(?:\w+ly\s+|then\s+|also\s+|again\s+)?"
+    rf"(?:\w{{3,}}ed|{'|'.join(sorted(IRREGULAR_PAST))})\b")
+_ASKED_RE = re.compile(rf"\bi\s+(?:\w+ly\s+|then\s+|first\s+)?(?:{'|'.join(ASKING_VERBS)})\b")
 
 
 def block_features(blocks: list[Block]) -> list[dict[str, float]]:
@@ -79,7 +99,9 @@ def block_features(blocks: list[Block]) -> list[dict[str, float]]:
 def _own_features(block: Block) -> dict[str, float]:
     text = block.text.strip()
     tokens = [token for token in english().make_doc(text) if not token.is_space]
-    words = [token.lower_ for token in tokens if token.is_alpha or "'" in token.text]
+    prose = _MATH_SPAN_RE.sub(" ", text)
+    prose_tokens = english().make_doc(prose) if prose != text else tokens
+    words = [token.lower_ for token in prose_tokens if token.is_alpha or "'" in token.text]
     count = max(1, len(words))
     lowered = text.lower()
     first_word = words[0] if words else ""
@@ -95,8 +117,7 @@ def _own_features(block: Block) -> dict[str, float]:
         "the_llm": float(bool(re.search(r"\bthe (?:llm|model|ai|chatbot)\b", lowered))),
         "evaluation": sum(map(EVALUATION_WORDS.__contains__, words)) / count,
         "imperative_start": float(first_word in IMPERATIVES),
-        "past_start": float(first_word in IRREGULAR_PAST
-                            or (len(first_word) > 4 and first_word.endswith("ed"))),
+        "past_start": float(_past_start(words)),
         "ends_question": float(text.rstrip("*_ )").endswith("?")),
         "questions": min(3, text.count("?")) / 3,
         "ends_exclamation": float(text.rstrip("*_ )").endswith("!")),
@@ -114,9 +135,31 @@ def _own_features(block: Block) -> dict[str, float]:
                         and text.rstrip()[-1:] in "*_"),
         "narrative": float(bool(re.search(
             r"\b(?:i|it|they|the (?:llm|model))\s+(?:\w+ly\s+)?\w+ed\b", lowered))),
+        "narration": min(3, len(_NARRATION_RE.findall(lowered))) / 3,
+        "asked_model": float(bool(_ASKED_RE.search(lowered))),
+        "symbolic": 1 - len(_PROSE_CHAR_RE.findall(text)) / max(1, len(text)),
+        "tabular": _tabular_share(text),
     }
-    features.update({"kind_" + key: float(_kind_key(block.kind) == key) for key in KIND_KEYS})
+    kind = "table" if block.kind == "paragraph" and features["tabular"] == 1 else block.kind
+    features.update({"kind_" + key: float(_kind_key(kind) == key) for key in KIND_KEYS})
     return features
+
+
+def _past_start(words: list[str]) -> bool:
+    """A note's shorthand opens with a past tense ("went back to", "missed the bias term");
+    a participle opening a prepositional phrase ("Compared with", "Based on") is an answer's."""
+    first, second = (words + ["", ""])[:2]
+    if first in IRREGULAR_PAST:
+        return True
+    return len(first) > 4 and first.endswith("ed") and second not in PARTICIPLE_PREPOSITIONS
+
+
+def _tabular_share(text: str) -> float:
+    """Share of lines that are table rows: cells split by tabs (how PDF prints and pasted
+    spreadsheets give tables) or by pipes (markdown)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    rows = sum(1 for line in lines if "\t" in line.strip() or line.count("|") >= 2)
+    return rows / max(1, len(lines))
 
 
 def _kind_key(kind: str) -> str:
