@@ -147,6 +147,8 @@ def test_dot_product_is_one_symbol(text, normalized):
      "\n3\n\\end{bmatrix}\n}\n", "2a", "[1, 4, 3]"),                               # 001 PDF: raw LaTeX, no $
     ("4(g) Answer (g):\n[O(d^2 + bd + (bnd)/h)]\n(reduced from (O(bnd)) to (O(bnd/h)))",
      "4g", "b*d + d**2 + (b*d*n)/h"),                                              # 001 PDF: undelimited answer line
+    ("4(g) the cache term → O(bnd/h) .\n\nTherefore\n\nO(d^2 + bd + (bnd)/h)\n\nCompared with MHA's O(d^2 + bd + bnd) , "
+     "the cache term shrinks", "4g", "b*d + d**2 + (b*d*n)/h"),                    # 000 PDF: math under "Therefore"
 ])
 def test_pdf_math(text, part, normalized):
     claims = extract_claims(_chat("solve 1 then 6", text, fmt="pdf"), KEY)

@@ -26,6 +26,9 @@ _FINAL_INTRO = re.compile(r"(?i)^[\s\-*#>_]*final\s+answer\b[^\n]*:\s*[*_]*\s*$"
 _FINAL_WINDOW = 12  # lines
 # a PDF line that starts with math: "V^′ = ...", "s = √d", "E[q^T k] = ...", "ϕ(x) = ..."
 _LEADING_MATH = re.compile(r"\s*(?:[A-Za-z](?:[_^'′(\[]|\s*=)|[^A-Za-z0-9\s])")
+# a line that only announces the conclusion ("Therefore" / "O(d^2 + bd + bnd/h)"): the math under
+# it is the answer, later comparisons ("Compared with MHA's O(...)") are not
+_CONCLUSION = re.compile(r"(?i)^[\s*_#>]*(?:therefore|hence|thus|so|finally|in summary|overall)[\s*_]*[,:.]?[\s*_]*$")
 _ANSWER_INTRO = re.compile(r"(?i)(?:answer|write|result|summary)[^.\n]*:\s*[*_]*\s*$")
 # a table cell stating a change, the new value last: "Replace A with B", "Change A to B", "A should be B"
 _CHANGE = re.compile(r"(?i)\b(?:replace|substitute)\s+(?P<replaced>.+?)\s+(?:with|by)\s+(?=\S)"
@@ -112,8 +115,8 @@ def line_rank(text: str, pos: int) -> tuple[int, str] | None:
     prev_line = prev[prev.rfind("\n") + 1:]
     # a PDF prints math without its delimiters: "Answer (g):" / "[O(d^2 + bd + (bnd)/h)]"
     starts_with_math = re.match(r"\s*(?:\$|\\\[|`|\\boxed)", line) or _LEADING_MATH.match(line)
-    if starts_with_math and (_ANSWER_INTRO.search(prev_line) or (not prev_line.strip() and _ANSWER_INTRO.search(
-            prev.rstrip()[prev.rstrip().rfind("\n") + 1:]))):
+    intro = prev_line if prev_line.strip() else prev.rstrip()[prev.rstrip().rfind("\n") + 1:]
+    if starts_with_math and (_ANSWER_INTRO.search(intro) or _CONCLUSION.match(intro)):
         return ANSWER, line
     if starts_with_math and _after_final_intro(prev):
         return ANSWER, line
