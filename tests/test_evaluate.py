@@ -89,6 +89,22 @@ def test_agreements(tmp_path, transcript, claims, agree, turns_agree, miss):
         assert report.misses == []
 
 
+# Definite verdicts count claims on parts the key has a reference for (6a's free-text reference
+# too, though no rubric checks it); an invented part is left out; unverified and error are not
+# definite.
+@pytest.mark.parametrize("claims, counts", [
+    ([_claim("t1", "1c", 1, "incorrect"), _claim("t1", "1a", 1, "correct")], (2, 2)),
+    ([_claim("t1", "1c", 1, "unverified"), _claim("t1", "1a", 1, "error")], (0, 2)),
+    ([_claim("t1", "1c", 1, "correct"), _claim("t1", "6a", 1, "unverified"),
+      {**_claim("t1", "6e", 1, "unverified"), "in_homework": False}], (1, 2)),
+])
+def test_definite_verdicts(tmp_path, claims, counts):
+    report = evaluate(_dataset(tmp_path, [_transcript("t1", "010_post.txt", 2, 2)], claims, []),
+                      _gold(tmp_path, **GOLD_A))
+    assert (report.definite, report.with_reference) == counts
+    assert f"definite verdicts on parts with a reference: {counts[0]}/{counts[1]}" in format_eval(report)
+
+
 # Every version of a post (text, PDF, saved page, export conversation) is scored against its gold.
 def test_all_versions_of_a_post_are_cases(tmp_path):
     transcripts = [_transcript("t1", "010_post.txt", 2, 2), _transcript("t2", "html/010_post.html", 2, 2),

@@ -13,6 +13,9 @@ Scores:
 * first-attempt verdicts: a part's attempt-1 verdict is ``incorrect`` if any attempt-1 claim on
   it is, ``correct`` if some are and none is incorrect; agreement is over the gold's parts;
 * turn counts: user and assistant message counts within the gold's tolerance;
+* definite verdicts: of the claims on parts whose answer key has a reference answer, the share
+  judged ``correct`` or ``incorrect`` (the rest ``unverified`` or ``error``), over the
+  transcripts scored;
 * every miss is listed: labels not found, labels that should not fire, verdict and turn
   disagreements, model/homework mismatches, gold strings (``pii``) that appear in the dataset.
 """
@@ -56,6 +59,8 @@ class EvalReport:
     first_attempt_total: int = 0
     turns_agree: int = 0
     turns_total: int = 0
+    definite: int = 0
+    with_reference: int = 0
     misses: list[str] = field(default_factory=list)
 
 
@@ -97,10 +102,24 @@ def evaluate(dataset_dir: Path, gold_dir: Path) -> EvalReport:
             _score_first_attempts(report, case, gold, claims.get(t["transcript_id"], []))
             _score_turns(report, case, gold, t)
             _check_identity(report, case, gold, t)
+            _count_definite(report, t, claims.get(t["transcript_id"], []))
         for secret in gold.get("pii", []):
             if secret and secret in everything:
                 report.misses.append(f"{gold['stem']}: gold pii string {secret!r} appears in the dataset")
     return report
+
+
+def _count_definite(report: EvalReport, transcript: dict, claims: list[dict]) -> None:
+    from . import homeworks
+
+    if transcript["homework"] not in homeworks.names():
+        return
+    key = homeworks.get(transcript["homework"]).key
+    for claim in claims:
+        part = key.part(claim["part"])
+        if claim["in_homework"] and part is not None and part.reference:
+            report.with_reference += 1
+            report.definite += claim["verdict"] in ("correct", "incorrect")
 
 
 def _by_transcript(rows: list[dict]) -> dict[str, list[dict]]:
@@ -189,7 +208,8 @@ def format_eval(report: EvalReport) -> str:
     lines.append(f"{'all labels':<26}{total.tp:>4}{total.fp:>4}{total.fn:>4}{_pct(total.precision):>11}"
                  f"{_pct(total.recall):>8}{_pct(total.f1):>7}")
     lines += ["", f"first-attempt verdicts agree: {_ratio(report.first_attempt_agree, report.first_attempt_total)}",
-              f"turn counts agree:            {_ratio(report.turns_agree, report.turns_total)}", ""]
+              f"turn counts agree:            {_ratio(report.turns_agree, report.turns_total)}",
+              f"definite verdicts on parts with a reference: {_ratio(report.definite, report.with_reference)}", ""]
     lines += [f"misses ({len(report.misses)}):"] + [f"  {m}" for m in report.misses] if report.misses else ["no misses"]
     return "\n".join(lines)
 
