@@ -33,7 +33,7 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 def cache_entries(cache: Path) -> dict[str, int]:
     """Cached per-file entries (not the verdict store) and their modification times."""
     return {p.relative_to(cache).as_posix(): p.stat().st_mtime_ns for p in cache.rglob("*.json")
-            if p.name != "verdicts.json"}
+            if not p.name.startswith("verdicts-")}
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ BAD_INPUT_ERRORS = {
     "binary_junk.txt": "binary data, not text",
 }
 BAD_INPUT_TRANSCRIPTS = {  # file -> (format, user turns, text somewhere in the row)
-    "good_post.txt": ("text", 7, "torch.einsum"),
+    "good_post.txt": ("text", 8, "torch.einsum"),  # gold: 8 user turns
     "encrypted_owner_only_nocopy.pdf": ("pdf", 7, "can you please solve problem 1"),
     "saved_page_named_pdf.pdf": ("html", 8, "torch.einsum"),
     "transcript_latin1.txt": ("text", 9, "naïve café"),
@@ -231,6 +231,17 @@ def test_code_change_invalidates_cache(tmp_path):
     reader = copy / "ingest" / "pdf.py"
     reader.write_text(reader.read_text() + "\n# fixed\n")
     assert fingerprint(copy) != fingerprint(package)
+
+
+# Verdicts are stored in a file named by the tool's version and source: a verifier fixed since
+# (same answer-key version) never reads the verdicts of the code before the fix.
+def test_verdict_store_named_by_code(tmp_path, monkeypatch):
+    from tractor import build_cache, pipeline
+
+    before = pipeline._verdict_cache.__wrapped__(tmp_path).path.name
+    assert before == f"verdicts-{build_cache.code_salt()}.json"
+    monkeypatch.setattr(build_cache, "_code_fingerprint", lambda: "a verifier fixed since")
+    assert pipeline._verdict_cache.__wrapped__(tmp_path).path.name != before
 
 
 # The fork server's preload list names real modules (multiprocessing skips a name that does not

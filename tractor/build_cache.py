@@ -43,6 +43,12 @@ def build_salt(privacy_fingerprint: str) -> str:
     return _fingerprint(seed, _DATA_GLOBS)
 
 
+def code_salt() -> str:
+    """The tool's version and source code, for caches that depend on nothing else of the build
+    (the verdict cache: its entries carry their answer-key version)."""
+    return hashlib.sha256(f"{_FORMAT}|{__version__}|{_code_fingerprint()}".encode()).hexdigest()[:24]
+
+
 @cache
 def _code_fingerprint(package: Path = Path(__file__).resolve().parent) -> str:
     """The package's own source: a reader or extractor fixed without a version bump must not be

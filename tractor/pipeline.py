@@ -275,10 +275,13 @@ def extract_and_verify(transcript: Transcript, verify: bool, verdicts=None) -> l
 
 @functools.cache
 def _verdict_cache(cache_dir: Path | None):
-    """One verdict cache per process: in memory, and on disk beside the build cache when set."""
+    """One verdict cache per process: in memory, and on disk beside the build cache when set.
+    The file is named by the tool's version and source, so verdicts of a verifier since fixed are
+    never served (the answer-key version is part of each entry's key)."""
+    from .build_cache import code_salt
     from .verify import VerdictCache
 
-    return VerdictCache(Path(cache_dir) / "verdicts.json" if cache_dir else None)
+    return VerdictCache(Path(cache_dir) / f"verdicts-{code_salt()}.json" if cache_dir else None)
 
 
 def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:

@@ -2,7 +2,8 @@
 
 The key is (normalized claim — the raw text when nothing was normalized —, part, kind, answer-key
 version, homework): bumping the key's version invalidates every verdict computed against the old
-references. The store is an in-memory dict, optionally loaded from and saved to a JSON file.
+references. The store is an in-memory dict, optionally loaded from and saved to a JSON file; the
+build names that file by the tool's version and source code, so a fixed verifier starts afresh.
 """
 
 from __future__ import annotations
