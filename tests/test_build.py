@@ -64,6 +64,29 @@ def test_jobs_two_same_bytes_as_jobs_one(corpus, cold, tmp_path):
         ["000_c66c20e44076dd47.txt", "002_dae959164a571601.txt", "002_dae959164a571601.pdf", "off_topic.txt"])
 
 
+# Workers are replaced every FILES_PER_WORKER files (memory stays flat), one pool per generation,
+# even with --jobs 1 once the corpus outgrows one generation; the bytes never change.
+@pytest.mark.parametrize("jobs, files_per_worker, pools", [
+    (2, 1, 2),  # 4 files, 2 per generation
+    (1, 3, 2),  # a one-worker pool: 3 files, then 1
+])
+def test_workers_recycled_same_bytes(corpus, cold, tmp_path, monkeypatch, jobs, files_per_worker, pools):
+    import tractor.pipeline as pipeline
+
+    started = []
+
+    class CountedPool(pipeline.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "FILES_PER_WORKER", files_per_worker)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    build_dataset(BuildConfig(corpus=corpus, out=tmp_path / "out", jobs=jobs, verify=False))
+    assert started == [jobs] * pools
+    assert folder_bytes(tmp_path / "out") == folder_bytes(cold[0])
+
+
 # The cold build stored two entries per file (transcripts; claims and labels); a warm rebuild
 # reads them all (a miss would write an entry) and writes the same bytes.
 def test_warm_rebuild_reads_the_cache(corpus, cold, tmp_path):
@@ -239,7 +262,7 @@ def test_verdict_store_named_by_code(tmp_path, monkeypatch):
     from tractor import build_cache, pipeline
 
     before = pipeline._verdict_cache.__wrapped__(tmp_path).path.name
-    assert before == f"verdicts-{build_cache.code_salt()}.json"
+    assert before == f"verdicts-{build_cache.code_salt()}.sqlite"
     monkeypatch.setattr(build_cache, "_code_fingerprint", lambda: "a verifier fixed since")
     assert pipeline._verdict_cache.__wrapped__(tmp_path).path.name != before
 

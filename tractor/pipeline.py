@@ -112,37 +112,54 @@ _WORKER_PRELOAD = ["tractor.pipeline", "tractor.ingest", "tractor.segment.turns"
                    "tractor.verify", "tractor.label", "torch", "sympy", "tractor.warm_worker"]
 
 
+# A build worker's memory grows with the files it has processed (spaCy's string store, parse
+# and verdict caches), so each worker is replaced after this many files: peak memory then does
+# not grow with the corpus. Python 3.11's ``max_tasks_per_child`` can deadlock (gh-115634), so
+# each generation of workers is a pool of its own; the fork server outlives the pools, and a new
+# worker starts from its preloaded state in milliseconds.
+FILES_PER_WORKER = 100
+
+
 def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
-    """Each file's result, in corpus order. With a pool, at most a few files per worker are in
-    flight, so finished results wait in memory only until their turn, and the workers share
-    one sandbox served by this process."""
+    """Each file's result, in corpus order. A corpus too big for one worker generation goes
+    through a pool even with ``jobs=1``, so that memory stays flat. With a pool, at most a few
+    files per worker are in flight, so finished results wait in memory only until their turn,
+    and the workers share one sandbox served by this process."""
     jobs = [(p, p.relative_to(config.corpus).as_posix()) for p in files]
-    if config.jobs <= 1 or len(jobs) <= 1:
+    if len(jobs) <= 1 or (config.jobs <= 1 and len(jobs) <= FILES_PER_WORKER):
         for path, rel in jobs:
             yield rel, process_file(path, rel, config, scrubber)
         return
     import multiprocessing
-    from collections import deque
 
     from .verify.sandbox_broker import SandboxBroker
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_WORKER_PRELOAD)
-    window, broker = 4 * config.jobs, SandboxBroker()
+    generation, broker = FILES_PER_WORKER * config.jobs, SandboxBroker()
     try:
-        with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx, initializer=_use_shared_sandbox,
-                                 initargs=(broker.address, broker.key)) as pool:
-            pending: deque = deque()
-            for path, rel in jobs:
-                pending.append((rel, pool.submit(process_file, path, rel, config, scrubber)))
-                if len(pending) >= window:
-                    rel_done, future = pending.popleft()
-                    yield rel_done, future.result()
-            while pending:
-                rel_done, future = pending.popleft()
-                yield rel_done, future.result()
+        for start in range(0, len(jobs), generation):
+            yield from _pool_generation(jobs[start:start + generation], config, scrubber, ctx, broker)
     finally:
         broker.close()
+
+
+def _pool_generation(jobs, config, scrubber, ctx, broker) -> Iterator[tuple[str, FileResult]]:
+    """``jobs`` through a fresh pool of ``config.jobs`` workers, results in order."""
+    from collections import deque
+
+    window = 4 * config.jobs
+    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx, initializer=_use_shared_sandbox,
+                             initargs=(broker.address, broker.key)) as pool:
+        pending: deque = deque()
+        for path, rel in jobs:
+            pending.append((rel, pool.submit(process_file, path, rel, config, scrubber)))
+            if len(pending) >= window:
+                rel_done, future = pending.popleft()
+                yield rel_done, future.result()
+        while pending:
+            rel_done, future = pending.popleft()
+            yield rel_done, future.result()
 
 
 def _use_shared_sandbox(address: str, key: bytes) -> None:
@@ -281,7 +298,7 @@ def _verdict_cache(cache_dir: Path | None):
     from .build_cache import code_salt
     from .verify import VerdictCache
 
-    return VerdictCache(Path(cache_dir) / f"verdicts-{code_salt()}.json" if cache_dir else None)
+    return VerdictCache(Path(cache_dir) / f"verdicts-{code_salt()}.sqlite" if cache_dir else None)
 
 
 def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:

@@ -2,30 +2,34 @@
 
 The key is (normalized claim — the raw text when nothing was normalized —, part, kind, answer-key
 version, homework): bumping the key's version invalidates every verdict computed against the old
-references. The store is an in-memory dict, optionally loaded from and saved to a JSON file; the
-build names that file by the tool's version and source code, so a fixed verifier starts afresh.
+references. The build names the store's file by the tool's version and source code, so a fixed
+verifier starts afresh.
+
+The store on disk is SQLite (standard library): a lookup reads one row instead of holding the
+whole store in memory, a save writes only the new rows (a JSON file rewritten per transcript
+grew quadratically with the corpus), and parallel build workers add to one store without
+overwriting each other's verdicts. A transaction is atomic, so a killed build keeps what was
+committed. Without a path the store is an in-memory dict.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import sqlite3
 from pathlib import Path
 
 from ..records import Claim
 from .outcome import Outcome
 
+_SCHEMA = "CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT, detail TEXT, reference TEXT)"
+
 
 class VerdictCache:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else None
-        self._store: dict[str, list[str]] = {}
-        if self.path and self.path.is_file():
-            try:
-                self._store = json.loads(self.path.read_text(encoding="utf-8"))
-            except (ValueError, OSError):
-                self._store = {}  # a damaged cache is only lost work, never an error
+        self._memory: dict[str, tuple[str, str, str]] = {}
+        self._db = _open(self.path) if self.path else None
 
     @staticmethod
     def key(claim: Claim, homework: str, version: str) -> str:
@@ -33,21 +37,47 @@ class VerdictCache:
         return json.dumps([homework, version, claim.part, claim.kind, what])
 
     def get(self, claim: Claim, homework: str, version: str) -> Outcome | None:
-        hit = self._store.get(self.key(claim, homework, version))
+        key = self.key(claim, homework, version)
+        hit = self._memory.get(key)
+        if hit is None and self._db is not None:
+            hit = self._db.execute("SELECT verdict, detail, reference FROM verdicts WHERE key = ?", (key,)).fetchone()
         return Outcome(*hit) if hit else None
 
     def put(self, claim: Claim, homework: str, version: str, outcome: Outcome) -> None:
-        self._store[self.key(claim, homework, version)] = [outcome.verdict, outcome.detail, outcome.reference]
+        self._memory[self.key(claim, homework, version)] = (outcome.verdict, outcome.detail, outcome.reference)
 
     def __len__(self) -> int:
-        return len(self._store)
+        stored = self._db.execute("SELECT count(*) FROM verdicts").fetchone()[0] if self._db else 0
+        return stored + len(self._memory)
 
     def save(self) -> None:
-        """Write the store atomically (a crash mid-write keeps the previous file)."""
-        if not self.path:
+        """Commit the verdicts added since the last save in one transaction; with a store on
+        disk, memory then holds nothing (it does not grow with the corpus)."""
+        if self._db is None or not self._memory:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self._store, f, ensure_ascii=False, indent=0)
-        os.replace(tmp, self.path)
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?)",
+                                     [(k, *v) for k, v in self._memory.items()])
+        except sqlite3.Error:
+            return  # a store that cannot be written is only lost work; the verdicts stay in memory
+        self._memory.clear()
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The store at ``path``, created if missing; a damaged file is replaced (only lost work,
+    never an error), and a store that cannot be opened at all leaves the cache in memory."""
+    for attempt in range(2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=60, isolation_level="DEFERRED")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT count(*) FROM verdicts").fetchone()
+            return db
+        except sqlite3.DatabaseError:
+            if attempt == 0 and path.is_file():
+                path.unlink()
+        except OSError:
+            break
+    return None
