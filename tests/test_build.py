@@ -282,3 +282,22 @@ def test_warm_worker_loads_models():
              "print(english.cache_info().currsize, classifier.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["1", "2"]
+
+
+# A build worker gives the verifier's freed Monte-Carlo tensors back to the system: verifying
+# Q1's claims leaves its resident memory near where it was (glibc's default kept ~170 MB).
+_VERIFY_Q1_AND_REPORT_GROWTH = """
+import psutil, tractor.warm_worker
+from tests.verify._helpers import HW09, claim
+from tractor.verify import verify_claims
+before = psutil.Process().memory_info().rss
+claims = [claim("1b", "d"), claim("1c", r"s = \\sqrt{d}"), claim("1b", "d^2"), claim("1c", "d")]
+assert [c.verdict for c in verify_claims(claims, HW09)] == ["correct", "correct", "incorrect", "incorrect"]
+print((psutil.Process().memory_info().rss - before) / 2**20)
+"""
+
+
+def test_worker_returns_freed_tensors_to_the_system():
+    growth = subprocess.run([sys.executable, "-c", _VERIFY_Q1_AND_REPORT_GROWTH], env=ENV, cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout
+    assert float(growth) < 80, growth
