@@ -99,6 +99,26 @@ def test_big_o_resources(stem, part, resource, normalized):
     assert _one(stem, part, 1, f"resource={resource}").normalized == normalized
 
 
+# in a table, a bound's resource is its column's header unless its cell names one
+@pytest.mark.parametrize("answer, fmt, expected", [
+    # a PDF's tab-separated table (rows apart by blank lines): the first cell is the Time column,
+    # though the last resource word before it is the header's "Space"
+    ("6(c)\n\nOperation\tTime complexity\tSpace complexity\n\nQK^T\tO(n^2 D)\tO(n^2)\n", "pdf",
+     [("resource=time", "D*n**2"), ("resource=memory", "n**2")]),
+    # markdown with $-math in every cell: each bound under its own column
+    ("6(c)\n\n| Step | Time | Memory |\n|---|---|---|\n| scores | $O(n^2 D)$ | $O(n^2 + nD)$ |\n", "txt",
+     [("resource=time", "D*n**2"), ("resource=memory", "D*n + n**2")]),
+    # a cell that names its resources keeps them
+    ("| Part | Answer |\n|---|---|\n| 6(c) | Time: $O(n^2 D)$, Space: $O(n^2 + nD)$ |\n", "txt",
+     [("resource=time", "D*n**2"), ("resource=memory", "D*n + n**2")]),
+])
+def test_big_o_table_columns(answer, fmt, expected):
+    claims = extract_claims(_chat("solve 6(c)", answer, fmt=fmt), KEY)
+    found = [(tag, c.normalized) for c in claims if c.part == "6c"
+             for tag in c.detail.split("; ") if tag.startswith("resource=")]
+    assert found == expected
+
+
 # code patches keep every code block so the verifier can apply them to the template
 def test_code_patch_keeps_blocks():
     claim = _one(STEMS[0], "3b", 1)

@@ -2,7 +2,8 @@
 
 Every ``O(...)`` / ``\\mathcal{O}(...)`` in the attempt is a candidate; its resource is the last
 resource word before it (time: time, compute, computational, cost, FLOPs; memory: memory,
-space, storage, access, IO). For a part whose key lists ``time``/``space`` references, one claim
+space, storage, access, IO) — in a table cell that names none, its column's header ("Operation |
+Time | Space" rows put the space bound after the word "time"). For a part whose key lists ``time``/``space`` references, one claim
 per resource found; otherwise one claim, the final stated bound. Normalized: ``str`` of the
 sympy expression of the terms inside ``O( )``, not expanded (``N**2*(D + M)``); read it back
 with :func:`tractor.extract.latex.load_expression`. ``detail`` carries ``resource=time|memory``.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .candidates import RANK_NAMES, Candidate, balanced, best, math_candidates, pdf_superscripts, plain_lines
+from .candidates import ANSWER, RANK_NAMES, Candidate, balanced, best, math_candidates, pdf_superscripts, plain_lines
 from .latex import to_normalized
 
 _O_OPEN = re.compile(r"(?:\\mathcal\s*\{\s*O\s*\}|(?<![A-Za-z\\])O)\s*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")
@@ -54,9 +55,80 @@ def _resource_finder(text: str):
     return at
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def _cells(line: str) -> list[str] | None:
+    """A table row's cells: tab-separated (a PDF's table) or a markdown ``| a | b |`` row."""
+    if "\t" in line:
+        return line.split("\t")
+    if line.lstrip().startswith("|") and line.count("|") >= 3:
+        return line.strip().strip("|").split("|")
+    return None
+
+
+def _column_resource(text: str, pos: int) -> str | None:
+    """The resource named by the header of the table column ``pos`` sits in, when ``pos`` is in
+    a table cell that names no resource before it; None outside tables, in a header, in a row
+    whose cell count differs from the header's, or when the header names none or both."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos) % (len(text) + 1)
+    cells = _cells(text[start:end])
+    if cells is None:
+        return None
+    sep = "\t" if "\t" in text[start:end] else "|"
+    column = text[start:pos].lstrip().lstrip("|").count(sep)
+    before = text[start:pos].split(sep)[-1]
+    if _RESOURCE.search(before):
+        return None  # the cell names its own resource ("Time: O(n^2 D), Space: ...")
+    lines, header = text[:start].split("\n")[:-1], None
+    for line in reversed(lines):
+        if not line.strip():
+            continue  # a PDF's table rows come apart by blank lines
+        row = _cells(line)
+        if row is None or ("\t" in line) != (sep == "\t"):
+            break
+        if not _TABLE_RULE.match(line):
+            header = row
+    if header is None or len(header) != len(cells) or column >= len(header):
+        return None
+    named = {("memory" if m[1] else "time") for m in _RESOURCE.finditer(header[column])}
+    return named.pop() if len(named) == 1 else None
+
+
+def _resource_column_cells(text: str) -> list[tuple[int, str, str]]:
+    """``(offset, cell, resource)`` of table cells after a row's answer cell whose column header
+    names a resource: a "Step | Time | Space" table answers in every such column, while the
+    generic reading of a table (:func:`~tractor.extract.candidates.plain_lines`) takes only
+    the first cell after the label."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        cells = _cells(m[0])
+        if cells is None or len(cells) < 3 or _TABLE_RULE.match(m[0]):
+            continue
+        offset = m.start() + m[0].find(cells[0]) + len(cells[0]) + 1
+        offset += len(cells[1]) + 1  # the first cell after the label is already a candidate
+        for cell in cells[2:]:
+            resource = _column_resource(text, offset + len(cell) - len(cell.lstrip()))
+            if resource and "O" in cell:
+                out.append((offset, cell, resource))
+            offset += len(cell) + 1
+    return out
+
+
 def candidates(text: str, pdf: bool = False) -> list[tuple[Candidate, str]]:
     text = pdf_superscripts(text) if pdf else text
-    resource_at_pos, out = _resource_finder(text), []
+    last_named, out = _resource_finder(text), []
+
+    def resource_at_pos(pos: int) -> str:
+        column = _column_resource(text, pos)
+        return column if column is not None else last_named(pos)
+
+    for offset, cell, resource in _resource_column_cells(text):
+        for inner_offset, inner in bounds(cell):
+            pos = offset + inner_offset
+            out.append((Candidate(f"O({inner})", ANSWER, pos, text[offset:offset + len(cell)], inner), resource))
+
     for cand in math_candidates(text) + plain_lines(text):
         anchor = text.find(cand.text[:40], int(cand.pos)) if cand.text else -1
         anchor = anchor if anchor >= 0 else int(cand.pos)
