@@ -129,3 +129,17 @@ def test_reference_is_computed_once_per_inputs(reference_results):
     assert hw09_code._compare(copy.deepcopy(reference_results)) == first
     assert len(hw09_code._REFERENCES) == known >= len(hw09_code._CASES)
     assert first[0] < 1e-9 and first[1] == []
+
+
+# A transcript's code claims are verified together (their sandbox jobs run at once): every claim
+# of the tables above, in one batch, gets the verdict it gets alone, in order.
+def test_one_batch_gives_each_claim_its_own_verdict():
+    from tests.verify._helpers import claim
+    from tractor.verify import verify_claims
+
+    rows = [("3a", json.dumps(b), expected) for b, expected in BLANKS] + \
+           [("3b", edits, expected) for edits, expected, _ in PATCHES]
+    judged = verify_claims([claim(part, "", normalized) if part == "3b" else
+                            claim(part, normalized, normalized) for part, normalized, _ in rows], HW09)
+    assert [c.verdict for c in judged] == [expected for _, _, expected in rows]
+    assert [c.normalized for c in judged] == [normalized for _, normalized, _ in rows]

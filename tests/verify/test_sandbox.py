@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -220,12 +221,54 @@ def test_dead_waiting_child_is_replaced():
         assert waiting not in forked_children(worker_root)
 
 
-# Several workers serve jobs from several threads at once, each job getting its own answer.
-def test_parallel_workers_answer_each_job():
-    with Sandbox(workers=2, preload=()) as sandbox, ThreadPoolExecutor(4) as pool:
+# Jobs from several threads at once each get their own answer.
+def test_parallel_jobs_answer_each_job():
+    with Sandbox(concurrency=2, preload=()) as sandbox, ThreadPoolExecutor(4) as pool:
         values = list(pool.map(lambda x: sandbox.run("def main(p):\n    return p['x'] ** 2",
                                                       payload={"x": x}).value, range(12)))
     assert values == [x ** 2 for x in range(12)]
+
+
+# Up to ``concurrency`` jobs run at the same time, each in its own child of the one server; a
+# job over the limit waits its turn.
+SLEEP = "import os, time\ndef main(p):\n    time.sleep(p['seconds'])\n    return os.getpid()"
+
+
+def test_jobs_run_concurrently_up_to_the_limit():
+    with Sandbox(concurrency=2, preload=()) as sandbox, ThreadPoolExecutor(3) as pool:
+        assert sandbox.run(ALIVE) == SERVED  # the server is up: what follows times the jobs
+        started = time.monotonic()
+        results = list(pool.map(lambda _: sandbox.run(SLEEP, payload={"seconds": 0.8}), range(3)))
+        elapsed = time.monotonic() - started
+    assert [r.ok for r in results] == [True] * 3 and len({r.value for r in results}) == 3
+    assert 1.6 <= elapsed < 2.3  # two at once, then the third: not one after another
+
+
+# A job running into its limit next to an ordinary one: each gets its own result.
+def test_concurrent_timeout_leaves_the_other_job_alone():
+    with Sandbox(concurrency=2, preload=()) as sandbox, ThreadPoolExecutor(2) as pool:
+        hostile = pool.submit(sandbox.run, "import time\ndef main():\n    time.sleep(1000)",
+                              limits=SandboxLimits(wall_seconds=2))
+        ordinary = pool.submit(sandbox.run, SLEEP, payload={"seconds": 0.5})
+        assert ordinary.result().ok
+        assert re.match(r"timeout after 2 s", hostile.result().error)
+        assert sandbox.run(ALIVE) == SERVED
+
+
+# The server belongs to the sandbox, not to the thread whose job started it: bwrap's
+# --die-with-parent is a per-thread death signal, and a pool thread that ends must not take
+# the server down with it.
+def test_server_outlives_the_thread_that_started_it():
+    before = children(os.getpid())
+    with Sandbox(preload=()) as sandbox:
+        first = []
+        starter = threading.Thread(target=lambda: first.append(sandbox.run(ALIVE)))
+        starter.start()
+        starter.join()
+        (worker_root,) = children(os.getpid()) - before
+        threading.Event().wait(0.5)  # time for a death signal to arrive
+        assert first == [SERVED] and sandbox.run(ALIVE) == SERVED
+        assert children(os.getpid()) - before == {worker_root}
 
 
 # A fork server killed from outside is reported in that job's error and replaced for the next.

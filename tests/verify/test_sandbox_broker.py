@@ -69,3 +69,14 @@ def test_wrong_key_refused_and_closed_broker_reported(broker):
     closed.close()
     with pytest.raises(SandboxUnavailable, match="shared sandbox is gone"):
         RemoteSandbox(closed.address, closed.key).run(ECHO, payload={"n": 1})
+
+
+# Several threads of one worker share its handle: each gets its own answer (a connection each).
+def test_threads_share_one_remote_sandbox(broker):
+    from concurrent.futures import ThreadPoolExecutor
+
+    remote = RemoteSandbox(broker.address, broker.key)
+    with ThreadPoolExecutor(3) as pool:
+        values = list(pool.map(lambda n: remote.run(ECHO, payload={"n": n}).value["twice"], range(9)))
+    remote.close()
+    assert values == [2 * n for n in range(9)]

@@ -16,6 +16,7 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 
 from ..paths import data_dir
 from ..records import Claim
@@ -82,6 +83,7 @@ def _unpack(packed):
 
 _REFERENCES: dict[bytes, object] = {}  # digest of (heads, packed x, packed weights) -> reference output
 _REFERENCES_KEPT = 1024
+_REFERENCES_LOCK = threading.Lock()  # code checks of one transcript run on several threads
 
 
 def _reference(res: dict, heads: int):
@@ -90,13 +92,14 @@ def _reference(res: dict, heads: int):
     the attention is computed once per seed and shape rather than once per claim."""
     digest = hashlib.blake2b(json.dumps([heads, res["x"], res["weights"]], sort_keys=True).encode())
     key = digest.digest()
-    if key not in _REFERENCES:
-        x = _unpack(res["x"])
-        weights = {name: _unpack(packed) for name, packed in res["weights"].items()}
-        if len(_REFERENCES) >= _REFERENCES_KEPT:
-            del _REFERENCES[next(iter(_REFERENCES))]
-        _REFERENCES[key] = reference_mha(x, weights, heads)
-    return _REFERENCES[key]
+    with _REFERENCES_LOCK:
+        if key not in _REFERENCES:
+            x = _unpack(res["x"])
+            weights = {name: _unpack(packed) for name, packed in res["weights"].items()}
+            if len(_REFERENCES) >= _REFERENCES_KEPT:
+                del _REFERENCES[next(iter(_REFERENCES))]
+            _REFERENCES[key] = reference_mha(x, weights, heads)
+        return _REFERENCES[key]
 
 
 def _compare(results: list[dict]) -> tuple[float, list[str]]:
@@ -180,13 +183,15 @@ def _base_patch(part: Part, key) -> Patched:
     """The template with the key's blanks and the question's own change applied (computed
     once per key version)."""
     cache_key = (key.homework, key.version, part.id)
-    if cache_key not in _BASES:
-        filled = fill_blanks(template(part), reference_blanks(key, part.extra["blanks_from"]))
-        _BASES[cache_key] = apply_edits(filled, [part.extra["base_change"]])
-    return _BASES[cache_key]
+    with _KEY_DERIVED_LOCK:
+        if cache_key not in _BASES:
+            filled = fill_blanks(template(part), reference_blanks(key, part.extra["blanks_from"]))
+            _BASES[cache_key] = apply_edits(filled, [part.extra["base_change"]])
+        return _BASES[cache_key]
 
 
 _BASES: dict[tuple, Patched] = {}
+_KEY_DERIVED_LOCK = threading.RLock()  # computed once even when several checks ask at once
 
 
 def _runs_in_process(source: str) -> bool:
@@ -210,9 +215,10 @@ def minimal_edit_set(part: Part, key) -> tuple[int, tuple[str, ...]]:
     """Size of the smallest subset of the key's candidate edits that runs, and its units
     (computed once per key version)."""
     cache_key = (key.homework, key.version, part.id)
-    if cache_key not in _MINIMAL:
-        _MINIMAL[cache_key] = _search_minimal(part, key)
-    return _MINIMAL[cache_key]
+    with _KEY_DERIVED_LOCK:
+        if cache_key not in _MINIMAL:
+            _MINIMAL[cache_key] = _search_minimal(part, key)
+        return _MINIMAL[cache_key]
 
 
 _MINIMAL: dict[tuple, tuple[int, tuple[str, ...]]] = {}

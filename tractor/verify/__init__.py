@@ -28,6 +28,7 @@ from .outcome import Outcome, combine, unverified
 __all__ = ["verify_claims", "check_key", "format_verdicts_table", "VerdictCache"]
 
 _MATH_KINDS = {"expression", "big_o", "feature_map", "vector"}
+CODE_KINDS = frozenset({"code_blanks", "code_patch"})  # answer kinds whose checks run claimed code
 _DAMAGED_CODE = re.compile(r"\b(?:SyntaxError|IndentationError|TabError)\b")
 
 
@@ -60,22 +61,55 @@ def _pdf_guard(claim: Claim, outcome: Outcome) -> Outcome:
     return outcome
 
 
+def _judge_safely(claim: Claim, part: Part, key: AnswerKey, checks) -> Outcome:
+    try:
+        return _judge(claim, part, key, checks)
+    except Exception as exc:  # noqa: BLE001 - one bad claim must not stop a corpus
+        return unverified(f"check failed: {type(exc).__name__}: {exc}"[:300])
+
+
+def _judge_all(todo: list[tuple[Claim, Part]], key: AnswerKey, checks) -> list[Outcome]:
+    """Outcomes in order. Checks of :data:`CODE_KINDS` spend their time waiting for the
+    sandbox, which runs several jobs at once: they go to a few threads while the other checks
+    (sympy, some with signal-based timeouts that need the main thread) run here meanwhile."""
+    code = [i for i, (_, part) in enumerate(todo) if part.kind in CODE_KINDS]
+    if len(code) < 2:
+        return [_judge_safely(claim, part, key, checks) for claim, part in todo]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .sandboxes import parallel_jobs
+
+    with ThreadPoolExecutor(min(len(code), parallel_jobs()), thread_name_prefix="verify") as pool:
+        running = {i: pool.submit(_judge_safely, *todo[i], key, checks) for i in code}
+        return [running[i].result() if i in running else _judge_safely(claim, part, key, checks)
+                for i, (claim, part) in enumerate(todo)]
+
+
 def verify_claims(claims: list[Claim], homework: Homework, cache: VerdictCache | None = None) -> list[Claim]:
     """Set ``verdict``, ``detail`` and ``reference`` on each claim (new Claim objects); never
-    raises for a bad claim: a check that crashes leaves that claim unverified with the reason."""
-    key, checks, out = homework.key, homework.reference_checks(), []
+    raises for a bad claim: a check that crashes leaves that claim unverified with the reason.
+    Pass a transcript's claims together: their code checks then share the sandbox's cores."""
+    key, checks = homework.key, homework.reference_checks()
+    rows: list[tuple[Claim, Part | None, Outcome | None]] = []
     for claim in claims:
         part = key.part(claim.part)
         if part is None or not claim.in_homework:
-            outcome = unverified(f"part {claim.part} is not in the {key.homework} key")
-        else:
-            claim = dataclasses.replace(claim, kind=claim.kind or part.kind)
-            outcome = cache.get(claim, key.homework, key.version) if cache else None
+            rows.append((claim, None, unverified(f"part {claim.part} is not in the {key.homework} key")))
+            continue
+        claim = dataclasses.replace(claim, kind=claim.kind or part.kind)
+        rows.append((claim, part, cache.get(claim, key.homework, key.version) if cache else None))
+    # with a cache, an equal claim later in the batch is served by the first one's check
+    same = (lambda c: cache.key(c, key.homework, key.version)) if cache is not None else id
+    todo: dict = {}
+    for claim, part, outcome in rows:
+        if part is not None and outcome is None:
+            todo.setdefault(same(claim), (claim, part))
+    judged = dict(zip(todo, _judge_all(list(todo.values()), key, checks)))
+    out = []
+    for claim, part, outcome in rows:
+        if part is not None:
             if outcome is None:
-                try:
-                    outcome = _judge(claim, part, key, checks)
-                except Exception as exc:  # noqa: BLE001 - one bad claim must not stop a corpus
-                    outcome = unverified(f"check failed: {type(exc).__name__}: {exc}"[:300])
+                outcome = judged[same(claim)]
                 if cache is not None and outcome.verdict != "error":
                     cache.put(claim, key.homework, key.version, outcome)
             outcome = _pdf_guard(claim, outcome)

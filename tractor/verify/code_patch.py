@@ -11,6 +11,7 @@ method), which is what "minimal changes" is measured in.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -103,7 +104,13 @@ class Patched:
 
 
 def _same(a: ast.AST, b: ast.AST) -> bool:
-    return ast.dump(a) == ast.dump(b)
+    return _dump(a) == ast.dump(b)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dump(node: ast.AST) -> str:
+    """A template node's dump, remembered: templates are parsed once (:func:`_units`)."""
+    return ast.dump(node)
 
 
 def _target(stmt: ast.stmt) -> str | None:
@@ -113,18 +120,26 @@ def _target(stmt: ast.stmt) -> str | None:
     return None
 
 
-def apply_edits(base: str, edits: list[str]) -> Patched:
-    """Splice each edit into ``base`` (whose single class is the unit container)."""
+@functools.lru_cache(maxsize=64)
+def _units(base: str) -> tuple[ast.ClassDef, dict, dict]:
+    """The template's class, its methods and its assignments (target -> (method, statement)),
+    parsed once per template: every claim on a part patches the same base. Read only."""
     tree = ast.parse(base)
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef)), None)
     if cls is None:
         raise PatchError("template has no class")
     methods = {m.name: m for m in cls.body if isinstance(m, ast.FunctionDef)}
-    assigned: dict[str, list[tuple[str, ast.stmt]]] = {}  # target -> (method, statement) assigning it
+    assigned: dict[str, list[tuple[str, ast.stmt]]] = {}
     for name, method in methods.items():
         for node in method.body:
             if (target := _target(node)) is not None:
                 assigned.setdefault(target, []).append((name, node))
+    return cls, methods, assigned
+
+
+def apply_edits(base: str, edits: list[str]) -> Patched:
+    """Splice each edit into ``base`` (whose single class is the unit container)."""
+    cls, methods, assigned = _units(base)
     lines = base.split("\n")
     replaced: dict[tuple[int, int], tuple[str, str]] = {}  # (start, end) -> (unit, new text)
     result = Patched(base)

@@ -15,16 +15,18 @@ offers, checked once per process:
     a plain subprocess: only the per-job rlimits and the audit hook.
 
 The server has already imported torch and forks one child per job (ahead of the job, while
-the previous one runs), which applies rlimits and an audit hook, runs ``entry(payload)`` in a
-fresh directory, and returns the JSON result; the server kills the child (and everything it
-started) at the wall-clock limit. A worker that
-dies is replaced for the next job and the job that killed it says so in its error.
+other jobs run), which applies rlimits and an audit hook, runs ``entry(payload)`` in a fresh
+directory, and returns the JSON result; the server kills the child (and everything it
+started) at the wall-clock limit. Several jobs run at once, one child each, so one server
+serves every core (and every thread or build worker asking). A server that dies is replaced
+for the next job and the jobs that were running say so in their error.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import os
 import queue
@@ -34,6 +36,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,48 +151,97 @@ def _strongest_level(requested: str) -> str:
     return working
 
 
-class _Worker:
-    """One fork server process and its length-prefixed JSON pipe."""
+def default_concurrency() -> int:
+    """Jobs a sandbox runs at once unless told: one per core this process may use (at most
+    four, since each job may take ``memory_mb``)."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
 
-    def __init__(self, level: str, preload: tuple[str, ...]):
+
+class _Server:
+    """One fork server process, its pipes, and the jobs waiting for its replies.
+
+    A thread of its own starts the process and then reads every reply: bwrap's
+    ``--die-with-parent`` is a death signal tied to the *thread* that started it, so the
+    server must be started by a thread that lives exactly as long as it does, not by whichever
+    caller (a pool's thread, a connection's) happened to need it first.
+    """
+
+    def __init__(self, level: str, preload: tuple[str, ...], concurrency: int):
         self._stderr = tempfile.TemporaryFile()
         # Job directories go under a directory this side owns, so they are removed even when
         # the worker is killed; under bwrap, /tmp is the worker's own tmpfs and vanishes with it.
         self._scratch = None if level == "bwrap" else tempfile.mkdtemp(prefix="tractor-sandbox-")
-        self.process = subprocess.Popen(
-            [*isolation_command(level), sys.executable, "-I", str(_WORKER_SCRIPT)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=_WORKER_ENV)
+        self._lock = threading.Lock()  # guards _pending and _alive (held briefly)
+        self._write_lock, self._stop_lock = threading.Lock(), threading.Lock()
+        self._pending: dict[int, queue.SimpleQueue] = {}
+        self._ids = itertools.count()
+        self._alive, self._status = True, None
         config = {"sys_path": _import_path(), "preload": list(preload),
-                  "scratch_dir": self._scratch or "/tmp",
+                  "scratch_dir": self._scratch or "/tmp", "concurrency": concurrency,
                   "hidden_paths": _hidden_paths(), "visible_paths": _visible_paths(),
                   "own_pid_namespace": level == "bwrap"}
-        try:
-            ready = self.request(config, _START_SECONDS) == {"ready": True}
-        except TimeoutError:
-            ready = False
+        started: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._own, args=(level, config, started),
+                                        daemon=True, name="sandbox-server")
+        self._thread.start()
+        ready = started.get()
         if not ready:
             self._stderr.seek(0)
             detail = self._stderr.read().decode(errors="replace").strip().splitlines()[-3:]
             self.stop()
             raise SandboxUnavailable(f"sandbox worker failed to start at {level!r}: {detail}")
 
-    def request(self, message: dict, timeout: float) -> dict | None:
-        """Send one message and wait for the reply: None if the worker died, TimeoutError if
-        it went silent."""
+    def _own(self, level: str, config: dict, started: queue.SimpleQueue) -> None:
+        """Start the server, hand it its config, then deliver replies until it goes away."""
+        try:
+            self.process = subprocess.Popen(
+                [*isolation_command(level), sys.executable, "-I", str(_WORKER_SCRIPT)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                env=_WORKER_ENV)
+        except OSError:
+            self.process = None
+            started.put(False)
+            return
+        self._send(config)
+        try:
+            ready = self._receive(time.monotonic() + _START_SECONDS) == {"ready": True}
+        except (OSError, ValueError, EOFError, TimeoutError):
+            ready = False
+        started.put(ready)
+        while ready:
+            try:
+                reply = self._receive(None)
+                job_id = reply.pop("id")
+            except (OSError, ValueError, EOFError, AttributeError, KeyError):
+                break
+            with self._lock:
+                waiter = self._pending.pop(job_id, None)
+            if waiter is not None:
+                waiter.put(reply)
+        with self._lock:  # the server is gone: every job still waiting learns it now
+            self._alive = False
+            for waiter in self._pending.values():
+                waiter.put(None)
+            self._pending.clear()
+
+    def _send(self, message: dict) -> bool:
         data = json.dumps(message).encode()
         try:
             self.process.stdin.write(_HEADER.pack(len(data)) + data)
             self.process.stdin.flush()
-            deadline = time.monotonic() + timeout
-            size = _HEADER.unpack(self._read_exactly(_HEADER.size, deadline))[0]
-            return json.loads(self._read_exactly(size, deadline))
-        except (OSError, ValueError, EOFError):
-            return None
+            return True
+        except (OSError, ValueError):
+            return False
 
-    def _read_exactly(self, size: int, deadline: float) -> bytes:
+    def _receive(self, deadline: float | None) -> dict:
+        size = _HEADER.unpack(self._read_exactly(_HEADER.size, deadline))[0]
+        return json.loads(self._read_exactly(size, deadline))
+
+    def _read_exactly(self, size: int, deadline: float | None) -> bytes:
         fd, chunks, missing = self.process.stdout.fileno(), [], size
         while missing:
-            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if deadline is not None and not select.select(
+                    [fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
                 raise TimeoutError
             chunk = os.read(fd, missing)
             if not chunk:
@@ -198,42 +250,87 @@ class _Worker:
             missing -= len(chunk)
         return b"".join(chunks)
 
-    def stop(self) -> int:
-        """Stop the server (end of its stdin ends its loop, else a kill); return its status."""
+    def request(self, job: dict, timeout: float) -> dict | None:
+        """Send one job and wait for its reply: None if the server died, TimeoutError if it
+        went silent about this job."""
+        waiter: queue.SimpleQueue = queue.SimpleQueue()
+        with self._lock:
+            if not self._alive:
+                return None
+            job_id = next(self._ids)
+            self._pending[job_id] = waiter
+        with self._write_lock:  # never held by the reply reader, so a full pipe cannot jam
+            sent = self._send({**job, "id": job_id})
+        if not sent:
+            with self._lock:
+                self._pending.pop(job_id, None)
+            return None
         try:
-            self.process.stdin.close()
-            status = self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.process.kill()
-            status = self.process.wait()
-        for stream in (self.process.stdout, self._stderr):
-            stream.close()
+            return waiter.get(timeout=timeout)
+        except queue.Empty:
+            with self._lock:
+                self._pending.pop(job_id, None)
+            raise TimeoutError from None
+
+    def stop(self) -> int:
+        """Stop the server (end of its stdin ends its loop, else a kill); return its status.
+        Safe to call more than once, from any thread."""
+        with self._stop_lock:
+            if self._status is not None:
+                return self._status
+            self._status = -1  # the process never started
+            if self.process is not None:
+                try:
+                    self.process.stdin.close()
+                    self._status = self.process.wait(timeout=5)
+                except (OSError, subprocess.TimeoutExpired):
+                    self.process.kill()
+                    self._status = self.process.wait()
+        self._thread.join(timeout=5)
+        self._stderr.close()
+        if self.process is not None:
+            self.process.stdout.close()
         if self._scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
-        return status
+        return self._status
 
 
 class Sandbox:
     """Context manager running untrusted code in fork-server children.
 
-    ``run`` is thread-safe; with ``workers=N`` up to N jobs run at once (one fork server each,
-    started lazily). ``isolation`` is "auto" (the strongest level that works) or a level name.
+    ``run`` is thread-safe: up to ``concurrency`` jobs (default: :func:`default_concurrency`)
+    run at once, each in its own child of the one fork server (started lazily); further
+    callers wait their turn. ``isolation`` is "auto" (the strongest level that works) or a
+    level name.
     """
 
-    def __init__(self, limits: SandboxLimits | None = None, *, workers: int = 1,
+    def __init__(self, limits: SandboxLimits | None = None, *, concurrency: int | None = None,
                  isolation: str = "auto", preload: tuple[str, ...] = ("torch",)):
         self.limits = limits or SandboxLimits()
+        self.concurrency = concurrency or default_concurrency()
         self._requested_isolation = isolation
         self._preload = preload
-        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
-        for _ in range(workers):
-            self._idle.put(None)
-        self._workers = workers
+        self._slots = threading.BoundedSemaphore(self.concurrency)
+        self._lock = threading.Lock()  # guards starting and replacing the server
+        self._server: _Server | None = None
 
     @functools.cached_property
     def isolation(self) -> str:
         """The isolation level in use: "bwrap", "unshare" or "rlimits"."""
         return _strongest_level(self._requested_isolation)
+
+    def _current_server(self) -> _Server:
+        with self._lock:
+            if self._server is None:
+                self._server = _Server(self.isolation, self._preload, self.concurrency)
+            return self._server
+
+    def _retire(self, server: _Server) -> int:
+        """Stop a server that died or went silent; the next job starts a fresh one."""
+        with self._lock:
+            if self._server is server:
+                self._server = None
+        return server.stop()
 
     def run(self, source: str, entry: str = "main", payload: dict | None = None,
             limits: SandboxLimits | None = None) -> SandboxResult:
@@ -242,32 +339,27 @@ class Sandbox:
         limits = limits or self.limits
         job = {"source": source, "entry": entry, "payload": payload,
                "limits": dataclasses.asdict(limits)}
-        worker = self._idle.get()
-        try:
-            if worker is None:
-                worker = _Worker(self.isolation, self._preload)
+        with self._slots:
+            server = self._current_server()
             try:
-                reply = worker.request(job, limits.wall_seconds + _REPLY_GRACE_SECONDS)
+                reply = server.request(job, limits.wall_seconds + _REPLY_GRACE_SECONDS)
                 silent = False
             except TimeoutError:
                 reply, silent = None, True
             if reply is None:
-                status, worker = worker.stop(), None
+                status = self._retire(server)
                 what = (f"timeout after {limits.wall_seconds:g} s (the sandbox worker stopped "
                         "answering)" if silent else
                         f"sandbox worker died during the job (exit status {status})")
                 return SandboxResult(False, None, what + "; a fresh worker serves the next job")
             return SandboxResult(**reply)
-        finally:
-            self._idle.put(worker)
 
     def close(self) -> None:
-        """Stop every worker; the sandbox can still be used again (workers restart)."""
-        for _ in range(self._workers):
-            worker = self._idle.get()
-            if worker is not None:
-                worker.stop()
-            self._idle.put(None)
+        """Stop the server; the sandbox can still be used again (a server restarts)."""
+        with self._lock:
+            server, self._server = self._server, None
+        if server is not None:
+            server.stop()
 
     def __enter__(self) -> Sandbox:
         return self

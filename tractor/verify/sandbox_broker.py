@@ -6,7 +6,8 @@ worker started its own would hold one per worker. Instead the build's parent pro
 first request, as in a single process) and serves its ``run`` to the workers over a private
 local socket guarded by a random key. A worker's :class:`RemoteSandbox` has the same ``run``, so
 checks do not know the difference. The code still runs only in the sandbox's children; the
-broker passes source text and JSON results through.
+broker passes source text and JSON results through. Requests from several connections run at
+once, up to the sandbox's own concurrency (it queues the rest).
 """
 
 from __future__ import annotations
@@ -26,10 +27,8 @@ class SandboxBroker:
     are what a :class:`RemoteSandbox` needs."""
 
     def __init__(self, sandbox_factory=Sandbox):
-        self._factory, self._sandbox = sandbox_factory, None
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._runner = threading.Thread(target=self._run_jobs, daemon=True, name="sandbox-runner")
-        self._runner.start()
+        self._factory, self._sandbox, self._closed = sandbox_factory, None, False
+        self._lock = threading.Lock()  # guards creating and closing the sandbox
         self._folder = tempfile.TemporaryDirectory(prefix="tractor-sandbox-")
         self.key = secrets.token_bytes(32)
         self.address = str(Path(self._folder.name) / "socket")
@@ -46,63 +45,73 @@ class SandboxBroker:
                 continue
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
+    def _shared(self) -> Sandbox:
+        with self._lock:
+            if self._closed:
+                raise SandboxUnavailable("the build's shared sandbox is closed")
+            if self._sandbox is None:
+                self._sandbox = self._factory()
+            return self._sandbox
+
     def _serve(self, conn) -> None:
-        replies: queue.SimpleQueue = queue.SimpleQueue()
+        """One connection's requests, one at a time. The sandbox starts its server on a thread
+        of its own, so this thread ending (with its worker) does not take the server down."""
         with conn:
             while True:
                 try:
-                    request = conn.recv()
+                    source, entry, payload, limits = conn.recv()
                 except (EOFError, OSError):
                     return
-                self._jobs.put((request, replies))
-                conn.send(replies.get())
-
-    def _run_jobs(self) -> None:
-        """Every job runs on this one long-lived thread: the sandbox's server process is tied to
-        the thread that started it (bwrap's ``--die-with-parent`` is a per-thread death signal),
-        so it must not be started by a connection's thread, which ends with its worker."""
-        while (job := self._jobs.get()) is not None:
-            (source, entry, payload, limits), replies = job
-            try:
-                if self._sandbox is None:
-                    self._sandbox = self._factory()
-                replies.put(self._sandbox.run(source, entry=entry, payload=payload, limits=limits))
-            except SandboxUnavailable as exc:
-                replies.put(exc)
-        if self._sandbox is not None:
-            self._sandbox.close()
+                try:
+                    reply = self._shared().run(source, entry=entry, payload=payload, limits=limits)
+                except SandboxUnavailable as exc:
+                    reply = exc
+                try:
+                    conn.send(reply)
+                except OSError:
+                    return
 
     def close(self) -> None:
-        """Stop serving; the sandbox's server stops with the runner thread."""
+        """Stop serving and stop the sandbox's server."""
         self._listener.close()
-        self._jobs.put(None)
-        self._runner.join(timeout=30)
+        with self._lock:
+            sandbox, self._sandbox, self._closed = self._sandbox, None, True
+        if sandbox is not None:
+            sandbox.close()
         self._folder.cleanup()
 
 
 class RemoteSandbox:
-    """A worker's handle on the broker's sandbox: ``run`` as :meth:`Sandbox.run`. One
-    connection per process, used by one check at a time."""
+    """A worker's handle on the broker's sandbox: ``run`` as :meth:`Sandbox.run`, thread-safe;
+    each concurrent caller uses a connection of its own (kept for the next call)."""
 
     def __init__(self, address: str, key: bytes):
-        self._address, self._key, self._conn = address, key, None
-        self._lock = threading.Lock()
+        self._address, self._key = address, key
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
 
     def run(self, source: str, entry: str = "main", payload: dict | None = None,
             limits: SandboxLimits | None = None) -> SandboxResult:
-        with self._lock:
-            try:
-                if self._conn is None:
-                    self._conn = Client(self._address, family="AF_UNIX", authkey=self._key)
-                self._conn.send((source, entry, payload, limits))
-                reply = self._conn.recv()
-            except (OSError, EOFError) as exc:
-                self._conn = None
-                raise SandboxUnavailable(f"the build's shared sandbox is gone: {exc}") from exc
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            conn = None
+        try:
+            if conn is None:
+                conn = Client(self._address, family="AF_UNIX", authkey=self._key)
+            conn.send((source, entry, payload, limits))
+            reply = conn.recv()
+        except (OSError, EOFError) as exc:
+            if conn is not None:
+                conn.close()
+            raise SandboxUnavailable(f"the build's shared sandbox is gone: {exc}") from exc
+        self._idle.put(conn)
         if isinstance(reply, SandboxUnavailable):
             raise reply
         return reply
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return

@@ -58,3 +58,10 @@ def run_claimed(source: str, entry: str, payload: dict) -> tuple[object, Outcome
     if result.error.startswith("exception:"):
         return None, incorrect(f"code fails: {result.error.removeprefix('exception:').strip()}")
     return None, error(f"sandbox: {result.error}")
+
+
+def parallel_jobs() -> int:
+    """How many checks may wait on the shared sandbox at once: as many as it runs at once."""
+    from .sandbox import default_concurrency
+
+    return default_concurrency()
