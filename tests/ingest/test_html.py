@@ -197,3 +197,32 @@ def test_encodings(encoding):
             '<div data-message-author-role="assistant">Größe: 3 µm</div>')
     (document,) = read_chat_page(page.encode(encoding), "page.html")
     assert [t.content for t in document.turns] == ["Prüfe σ²", "Größe: 3 µm"]
+
+
+# Turn markers: turns come in page order whichever marker found them, a marker nested in
+# another belongs to the outer turn, an element carrying two markers takes the first one's role,
+# and a class marker matches a whole class name only ("model", not "models" or "remodel").
+@pytest.mark.parametrize(
+    ("page", "turns", "page_model"),
+    [
+        ('<div data-testid="user-message">Q1</div><div data-is-streaming="false">A1</div>'
+         '<div data-testid="user-message">Q2</div><div class="x font-claude-message">A2</div>',
+         [("user", "Q1"), ("assistant", "A1"), ("user", "Q2"), ("assistant", "A2")], ""),
+        ('<div data-testid="user-message">Q</div>'
+         '<div data-is-streaming="false"><div class="font-claude-message"><p>A</p></div></div>',
+         [("user", "Q"), ("assistant", "A")], ""),
+        ('<div data-message-author-role="user" data-is-streaming="false">Q</div>'
+         '<div data-message-author-role="assistant">A</div>',
+         [("user", "Q"), ("assistant", "A")], ""),
+        ('<span class="remodel">Old</span><span class="models">Many</span><span class=" model ">GPT-5</span>'
+         '<div data-message-author-role="user">Q</div><div data-message-author-role="assistant">A</div>',
+         [("user", "Q"), ("assistant", "A")], "GPT-5"),
+        ('<div data-message-author-role="user">Q</div><div data-message-author-role="assistant">'
+         '<span class="katex"><span class="katex-mathml">x <b>+</b> 1</span></span></div>',
+         [("user", "Q"), ("assistant", "$x + 1$")], ""),
+    ],
+)
+def test_turn_markers(page, turns, page_model):
+    (document,) = read_chat_page(f"<html><body>{page}</body></html>".encode(), "page.html")
+    assert [(t.role, t.content) for t in document.turns] == turns
+    assert document.metadata.get("model", "") == page_model

@@ -122,7 +122,10 @@ class ParseTimeout(Exception):
 
 @contextmanager
 def _time_limit(seconds: float):
-    """SIGALRM-based limit; only the main thread can use signals, elsewhere it is a no-op."""
+    """A limit on the CPU time the process spends (``ITIMER_PROF``), not on wall time: on a busy
+    machine a wall-clock limit fails parses that are merely waiting for a core, and the same
+    corpus would then build differently. Only the main thread can use signals; elsewhere this is
+    a no-op."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -130,13 +133,13 @@ def _time_limit(seconds: float):
     def _raise(signum, frame):
         raise ParseTimeout(f"parse took longer than {seconds}s")
 
-    old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    old = signal.signal(signal.SIGPROF, _raise)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
 
 
 def parse_latex(latex: str) -> sympy.Expr:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from tractor.errors import IngestError
@@ -19,13 +18,20 @@ from tractor.ingest.exports import append_turn
 from tractor.ingest.text import decode_text
 from tractor.records import ASSISTANT, USER, Document, Turn
 
+
+def _has_class(name: str) -> str:
+    """XPath predicates for "has class ``name``": the cheap substring test first, so the
+    normalised class list is built only for the few elements that may match."""
+    return f"[contains(@class, '{name}')][contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+
+
 # Turn containers and the role each marks. ChatGPT uses an explicit role attribute; Claude marks
 # user messages by test id and assistant responses by class or the streaming flag.
 _TURN_MARKERS = [
     ("//*[@data-message-author-role]", None),
     ("//*[@data-testid='user-message']", USER),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' font-claude-message ')]", ASSISTANT),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' font-claude-response ')]", ASSISTANT),
+    (f"//*{_has_class('font-claude-message')}", ASSISTANT),
+    (f"//*{_has_class('font-claude-response')}", ASSISTANT),
     ("//*[@data-is-streaming]", ASSISTANT),
 ]
 _ROLE_NAMES = {"user": USER, "human": USER, "assistant": ASSISTANT}
@@ -50,8 +56,14 @@ _CHAT_URL = re.compile(
 # Page-level model picker (ChatGPT's switcher button, or a bare "model" label in simpler saves).
 _MODEL_LABEL = (
     "//*[contains(@data-testid, 'model-switcher')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' model ')]"
+    f" | //*{_has_class('model')}"
 )
+
+# lxml's plain HTML parser, set up as ``lxml.html``'s but without its element classes: those are
+# chosen by a Python call for every element the reader touches, most of a page's reading time.
+_HTML_PARSER = etree.HTMLParser()
+# An element's text with its descendants' (what ``lxml.html``'s ``text_content`` computes).
+_TEXT_CONTENT = etree.XPath("string()", smart_strings=False)
 
 # Placeholders that survive whitespace normalisation: a pre block's index, and an indent unit.
 _PRE_SLOT = "\x00{}\x00"
@@ -108,25 +120,26 @@ def _parse(data: bytes) -> etree._Element:
     without a charset declaration are not read as Windows-1252 by libxml2's default."""
     text = decode_text(data)
     try:
-        return lxml.html.document_fromstring(text)
+        tree = etree.fromstring(text, _HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise IngestError(f"unparseable HTML page: {error}", stage="html") from error
+    if tree is None:
+        raise IngestError("unparseable HTML page: Document is empty", stage="html")
+    return tree
 
 
 def _turn_elements(tree: etree._Element) -> list[tuple[etree._Element, str]]:
-    """Marked turn containers in document order; a marker nested in another marker (Claude's
-    response class inside its streaming wrapper) belongs to the outer turn."""
+    """Marked turn containers in document order (one XPath union gives that order, without
+    visiting every element); a marker nested in another marker (Claude's response class inside
+    its streaming wrapper) belongs to the outer turn. An element matching several markers takes
+    the role of the first."""
     roles: dict[etree._Element, str] = {}
-    for xpath, role in _TURN_MARKERS:
-        for element in tree.xpath(xpath):
-            if element not in roles:
-                marked = role or element.get("data-message-author-role", "").strip().lower()
-                roles[element] = _ROLE_NAMES.get(marked, marked)
-    outermost = [
-        element for element in tree.iter()
-        if element in roles and not any(a in roles for a in element.iterancestors())
-    ]
-    return [(element, roles[element]) for element in outermost]
+    for element in tree.xpath(" | ".join(xpath for xpath, _ in _TURN_MARKERS)):
+        role = next(role for xpath, role in _TURN_MARKERS if element.xpath("self::*" + xpath[3:]))
+        marked = role or element.get("data-message-author-role", "").strip().lower()
+        roles[element] = _ROLE_NAMES.get(marked, marked)
+    return [(element, role) for element, role in roles.items()
+            if not any(a in roles for a in element.iterancestors())]
 
 
 def _turn_model(element: etree._Element) -> str:
@@ -136,7 +149,7 @@ def _turn_model(element: etree._Element) -> str:
 
 def _page_model(tree: etree._Element) -> str:
     for label in tree.xpath(_MODEL_LABEL):
-        text = re.sub(r"[^\w)]+$", "", " ".join(label.text_content().split()))
+        text = re.sub(r"[^\w)]+$", "", " ".join(_TEXT_CONTENT(label).split()))
         if text:
             return text
     return ""
@@ -242,14 +255,14 @@ def _latex(element: etree._Element) -> str:
     if annotation:
         return (annotation[0].text or "").strip()
     mathml = element.xpath(".//*[contains(@class, 'katex-mathml')]") or [element]
-    return " ".join(mathml[0].text_content().split())
+    return " ".join(_TEXT_CONTENT(mathml[0]).split())
 
 
 def _fenced_code(pre: etree._Element) -> str:
     code = pre.find(".//code")
     source = code if code is not None else pre
     language = re.search(r"language-([\w+#-]+)", source.get("class", "")) if code is not None else None
-    body = source.text_content().strip("\n")
+    body = _TEXT_CONTENT(source).strip("\n")
     return f"```{language.group(1) if language else ''}\n{body}\n```"
 
 

@@ -15,7 +15,9 @@ footers are gone, since a table may run over a page break).
 Each pdfium call costs about a microsecond, so the loop asks only for what it needs: one em box
 per glyph, baselines and font sizes only on lines whose glyphs differ in size (the only ones
 that can hold scripts), a font name once per run of same-band glyphs or when a candidate needs
-checking, and vector paths only on pages where a math font was seen.
+checking, and vector paths only on pages where a math font was seen. The calls made once per
+glyph or per page object go through :func:`_lean` handles, which skip pypdfium2's typed-pointer
+checks (those cost more than the call itself).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import re
 import statistics
 import struct
 from dataclasses import dataclass, field
+from functools import cache
+from operator import attrgetter
 
 from .pdf_tables import may_hold_table
 
@@ -37,7 +41,8 @@ _MATH_FONT = re.compile(r"^(katex_|mathjax|mjx|cmmi|cmsy|cmex|cmbsy|msam|msbm|eu
 # TeX's text fonts also draw the digits and letters inside math (x^2's "2" is CMR7).
 _TEX_TEXT_FONT = re.compile(r"^(cmr|cmbx|cmti|lmroman|sfrm)", re.I)
 _FIXED_PITCH_FLAG = 1  # PDF font descriptor flag bit 1 (FixedPitch)
-_CHAR_FIXES = {"\ufffe": "-", "\u00ad": "-"}  # pdfium marks a line-end hyphen as U+FFFE
+_CHAR_FIXES = str.maketrans({"\ufffe": "-", "\u00ad": "-"})  # pdfium marks a line-end hyphen as U+FFFE
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a UTF-16 half: how pdfium lists an emoji
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 _SCRIPT_SIZE = 0.85  # a script glyph is at most this fraction of the line's main size
@@ -54,6 +59,28 @@ LOST_MATH = "\ufffd"
 
 def is_math_font(name: str) -> bool:
     return bool(_MATH_FONT.match(name.replace(" ", "")))
+
+
+@cache
+def _lean(name: str):
+    """pdfium's function ``name`` taking and returning plain addresses (ints) where pypdfium2's
+    binding has typed pointers: the same C call without the per-call argument type checks."""
+    import pypdfium2.raw as pdfium_c
+
+    typed = getattr(pdfium_c, name)
+    plain = [ctypes.c_void_p if issubclass(t, ctypes._Pointer) else t for t in typed.argtypes]
+    restype = typed.restype
+    if restype is not None and issubclass(restype, ctypes._Pointer):
+        restype = ctypes.c_void_p
+    return ctypes.CFUNCTYPE(restype, *plain)(ctypes.cast(typed, ctypes.c_void_p).value)
+
+
+def _address(pointer) -> int:
+    return ctypes.cast(pointer, ctypes.c_void_p).value
+
+
+# Glyph fields read in whole-line passes (``map`` over these runs in C, a generator in Python).
+_LEFT, _RIGHT, _TOP, _BOTTOM, _SIZE = map(attrgetter, ("left", "right", "top", "bottom", "size"))
 
 
 @dataclass(slots=True)
@@ -133,9 +160,10 @@ class _Chars:
 
         self._pdfium = pdfium_c
         self._raw = textpage.raw
+        self._address = _address(textpage.raw)
         self._buffer = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._xy = (ctypes.c_double * 2)()
         self._fonts: dict[int, tuple[str, bool]] = {}
 
     def font(self, index: int) -> tuple[str, bool]:
@@ -152,12 +180,14 @@ class _Chars:
         return is_math_font(name) or bool(_TEX_TEXT_FONT.match(name))
 
     def fill_baselines(self, glyphs: list[Glyph]) -> None:
-        get_origin, get_size = self._pdfium.FPDFText_GetCharOrigin, self._pdfium.FPDFText_GetFontSize
+        get_origin, get_size = _lean("FPDFText_GetCharOrigin"), _lean("FPDFText_GetFontSize")
+        raw, xy = self._address, self._xy
+        x, y = ctypes.addressof(xy), ctypes.addressof(xy) + ctypes.sizeof(ctypes.c_double)
         for glyph in glyphs:
             if glyph.base is None:
-                get_origin(self._raw, glyph.index, self._x, self._y)
-                glyph.base = self._y.value
-                glyph.font_size = get_size(self._raw, glyph.index)
+                get_origin(raw, glyph.index, x, y)
+                glyph.base = xy[1]
+                glyph.font_size = get_size(raw, glyph.index)
 
 
 def read_page(page, textpage) -> PageText:
@@ -184,23 +214,29 @@ def _runs(textpage) -> list[list[Glyph]]:
     text = textpage.get_text_range()
     if len(text) != count:  # characters outside UCS-2: ask per character
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-    box, get_box, unpack = pdfium_c.FS_RECTF(), pdfium_c.FPDFText_GetLooseCharBox, _RECT.unpack_from
+    text = text.translate(_CHAR_FIXES)
+    has_pairs = _SURROGATE.search(text) is not None
+    box = pdfium_c.FS_RECTF()
+    get_box, unpack = _lean("FPDFText_GetLooseCharBox"), _RECT.unpack_from
+    address, out = _address(raw), ctypes.addressof(box)
     runs: list[list[Glyph]] = []
-    last = Glyph("", -1, 0.0, 0.0, 0.0, 0.0, 0.0)
-    for index, char in enumerate(text):
-        if char.isspace() or char == "\x00" or not get_box(raw, index, box):
+    run: list[Glyph] = []
+    last_top = last_bottom = last_left = None
+    for index, char in enumerate(text):  # runs for every glyph: plain locals, no look-ups
+        if char.isspace() or char == "\x00" or not get_box(address, index, out):
             continue  # spaces are rebuilt from gaps; pdfium also invents some
-        if "\ud800" <= char <= "\udfff":  # pdfium lists an emoji as two UTF-16 halves
+        if has_pairs and "\ud800" <= char <= "\udfff":  # pdfium lists an emoji as two UTF-16 halves
             char = _join_surrogates(text[index:index + 2]) if char <= "\udbff" else ""
             if not char:
                 continue
         left, top, right, bottom = unpack(box)
-        glyph = Glyph(_CHAR_FIXES.get(char, char), index, left, right, bottom, top, top - bottom)
-        if top == last.top and bottom == last.bottom and left >= last.left:
-            runs[-1].append(glyph)
+        glyph = Glyph(char, index, left, right, bottom, top, top - bottom)
+        if top == last_top and bottom == last_bottom and left >= last_left:
+            run.append(glyph)
         else:
-            runs.append([glyph])
-        last = glyph
+            run = [glyph]
+            runs.append(run)
+        last_top, last_bottom, last_left = top, bottom, left
     return runs
 
 
@@ -226,23 +262,23 @@ def _cluster_lines(runs: list[list[Glyph]]) -> list[list[Glyph]]:
 
 
 def _build_line(glyphs: list[Glyph], chars: _Chars) -> Line:
-    glyphs.sort(key=lambda g: g.left)
+    glyphs.sort(key=_LEFT)
     first = glyphs[0]
-    top, bottom = max(g.top for g in glyphs), min(g.bottom for g in glyphs)
+    top, bottom = max(map(_TOP, glyphs)), min(map(_BOTTOM, glyphs))
     chars.fill_baselines([first])
     if chars.font(first.index)[1] and chars.font(glyphs[-1].index)[1]:
         width = statistics.median(g.right - g.left for g in glyphs)
         text = _join_monospace(glyphs, width)
         return Line(text, first.left, top, bottom, first.base, first.size, mono_width=width,
                     right=glyphs[-1].right, cells=[Cell(text, first.left, glyphs[-1].right)])
-    if min(g.size for g in glyphs) < 0.95 * max(g.size for g in glyphs):  # mixed fonts or sizes
+    if min(map(_SIZE, glyphs)) < 0.95 * max(map(_SIZE, glyphs)):  # mixed fonts or sizes
         chars.fill_baselines(glyphs)
     pieces = _column_pieces(glyphs)
     if len(pieces) == 1:
-        text, right = _render(glyphs, chars), max(g.right for g in glyphs)
+        text, right = _render(glyphs, chars), max(map(_RIGHT, glyphs))
         return Line(text, first.left, top, bottom, first.base, first.size, right=right,
                     cells=[Cell(text, first.left, right)])
-    cells = [Cell(_render(piece, chars), piece[0].left, max(g.right for g in piece),
+    cells = [Cell(_render(piece, chars), piece[0].left, max(map(_RIGHT, piece)),
                   bool(_BOLD_FONT.search(chars.font(piece[0].index)[0]))) for piece in pieces]
     return Line(" ".join(cell.text for cell in cells), first.left, top, bottom, first.base, first.size,
                 right=cells[-1].right, cells=cells)
@@ -289,8 +325,9 @@ def _render(glyphs: list[Glyph], chars: _Chars) -> str:
             right = max(right or group[-1].right, *(g.right for g in group))
             after_script = True
             continue
-        for glyph in group:
-            if right is not None and (glyph.left - right > _WORD_GAP * max(size, glyph.size)
+        for glyph in group:  # runs for every glyph: the larger size without a call to max
+            em = glyph.size if glyph.size > size else size
+            if right is not None and (glyph.left - right > _WORD_GAP * em
                                       or after_script and glyph.char[0].isalnum()):
                 out.append(" ")  # after a script, "q^T k" must not read as "q^Tk"
             out.append(glyph.char)
@@ -305,7 +342,7 @@ def _script_parts(glyphs: list[Glyph], chars: _Chars) -> list[tuple[int, list[Gl
     is moved before the run."""
     if any(g.base is None for g in glyphs):  # baselines unread: one size throughout, no scripts
         return [(0, glyphs)]
-    big = max(g.size for g in glyphs)
+    big = max(map(_SIZE, glyphs))
     biggest = max(g.font_size for g in glyphs)
     main_base = statistics.median(g.base for g in glyphs if g.font_size >= _SCRIPT_SIZE * biggest or g.unit)
     parts: list[tuple[int, list[Glyph]]] = []
@@ -329,14 +366,19 @@ def _collapse_shapes(runs: list[list[Glyph]], shapes: _Shapes, chars: _Chars) ->
     """Replace the glyphs of each fraction and radical by one glyph holding their rebuilt text,
     innermost (narrowest) first, before lines are formed: a display fraction's numerator and
     denominator sit on lines of their own, and the unit lands on the line of its fraction bar."""
+    import numpy as np
+
     units: list[Glyph] = []
     marks: list[Glyph] = []
     removed: set[int] = set()
+    # Each run's band, as arrays: finding the runs near a shape is one vector test per shape.
+    tops, bottoms, sizes = (np.array([getter(run[0]) for run in runs], dtype=float)
+                            for getter in (_TOP, _BOTTOM, _SIZE))
     bars = [(x1 - x0, "bar", x0, x1, y, y) for x0, x1, y in shapes.rules]
     signs = [(x1 - x0, "sign", x0, x1, b, t) for x0, x1, b, t in shapes.radicals]
     for _, kind, x0, x1, low, high in sorted(bars + signs):
-        near = [run for run in runs if run[0].top > low - 1.5 * run[0].size
-                and run[0].bottom < high + 1.5 * run[0].size]  # a run shares one band
+        near = [runs[i] for i in np.flatnonzero((tops > low - 1.5 * sizes)
+                                                & (bottoms < high + 1.5 * sizes))]  # a run shares one band
         pool = [g for g in [*(g for run in near for g in run), *units] if id(g) not in removed
                 and g.left >= x0 - 0.1 * g.size and g.right <= x1 + 0.1 * g.size
                 and g.top > low - 1.5 * g.size and g.bottom < high + 1.5 * g.size]
@@ -367,7 +409,7 @@ def _collapse_shapes(runs: list[list[Glyph]], shapes: _Shapes, chars: _Chars) ->
                            base, font_size, unit=True))
         removed.update(id(g) for g in parts)
     for x0, x1, low, high in shapes.others:
-        near = [run for run in runs if run[0].top > low and run[0].bottom < high]
+        near = [runs[i] for i in np.flatnonzero((tops > low) & (bottoms < high))]
         if mark := _lost_mark(x0, x1, low, high, [*near, units], removed, chars):
             marks.append(mark)
     if not units and not marks:
@@ -404,7 +446,7 @@ def _is_fraction(upper: list[Glyph], lower: list[Glyph], width: float, chars: _C
 
 
 def _by_x(glyphs: list[Glyph]) -> list[Glyph]:
-    return sorted(glyphs, key=lambda g: g.left)
+    return sorted(glyphs, key=_LEFT)
 
 
 def _wrap(text: str) -> str:
@@ -417,10 +459,13 @@ def _math_shapes(page) -> _Shapes:
 
     shapes = _Shapes()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    get_object, get_type = _lean("FPDFPage_GetObject"), _lean("FPDFPageObj_GetType")
+    address = _address(page.raw)
     for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        if get_type(get_object(address, i)) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue  # most objects are text: only paths are looked at through typed handles
         obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH \
-                or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         if y1 - y0 < _RULE_THICKNESS and x1 - x0 > 2 * (y1 - y0):

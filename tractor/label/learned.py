@@ -81,9 +81,13 @@ def classifier(task: str):
 
 
 def predict(task: str, texts: list[str]) -> list[dict[str, float]]:
-    """Class probabilities for each text."""
+    """Class probabilities for each text. Each distinct text is scored once (a sign-off or a
+    heading recurs across a transcript's turns): a row's probabilities depend on that row only."""
     if not texts:
         return []
     model = classifier(task)
     classes = list(model.classes_)
-    return [dict(zip(classes, map(float, p))) for p in model.predict_proba(texts)]
+    distinct = list(dict.fromkeys(texts))
+    scored = {text: dict(zip(classes, map(float, p)))
+              for text, p in zip(distinct, model.predict_proba(distinct))}
+    return [dict(scored[text]) for text in texts]

@@ -101,8 +101,9 @@ def decode(blocks: list[Block], model: SegmenterModel | None = None) -> list[str
              for j in range(n)]
     back: list[list[int]] = []
     has_markers = any(block.after_marker for block in blocks)
+    table = {unmarked: _transitions(model, unmarked) for unmarked in (False, True)}
     for block, emission, mask in zip(blocks[1:], emissions[1:], masks[1:]):
-        moves = _transitions(model, has_markers and not block.after_marker)
+        moves = table[has_markers and not block.after_marker]
         step, pointers = [], []
         for j in range(n):
             best = max(range(n), key=lambda i: score[i] + moves[i][j])

@@ -59,8 +59,10 @@ _LATEX_RE = re.compile(r"\\[A-Za-z]+|\$|\^|_\{")
 # Inline math and LaTeX commands, left out of the word counts: a note that quotes formulas is
 # still a note, and its pronouns and past tenses should not be diluted by symbols.
 _MATH_SPAN_RE = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\(.*?\\\)|\\[A-Za-z]+", re.DOTALL)
-# Prose characters; the rest (digits, operators, brackets) make a formula line ("O(d^2 + bd)").
-_PROSE_CHAR_RE = re.compile(r"[^\W\d_]|[\s.,;:'\"!?\-–—]")
+# Characters that are not prose (digits, operators, brackets): they make a formula line
+# ("O(d^2 + bd)"). Prose is letters and ``[\s.,;:'"!?-–—]``; counting the complement builds
+# a short list for the usual, mostly-prose block.
+_NON_PROSE_CHAR_RE = re.compile(r"(?![\s.,;:'\"!?\-–—])[\W\d_]")
 # A past-tense clause about the model ("the LLM derived", "it then picked", "Claude got").
 _NARRATION_RE = re.compile(
     rf"\b(?:{'|'.join(MODEL_SUBJECTS)})(?:'s)?\s+(?:\w+ly\s+|then\s+|also\s+|again\s+)?"
@@ -137,7 +139,7 @@ def _own_features(block: Block) -> dict[str, float]:
             r"\b(?:i|it|they|the (?:llm|model))\s+(?:\w+ly\s+)?\w+ed\b", lowered))),
         "narration": min(3, len(_NARRATION_RE.findall(lowered))) / 3,
         "asked_model": float(bool(_ASKED_RE.search(lowered))),
-        "symbolic": 1 - len(_PROSE_CHAR_RE.findall(text)) / max(1, len(text)),
+        "symbolic": 1 - (len(text) - len(_NON_PROSE_CHAR_RE.findall(text))) / max(1, len(text)),
         "tabular": _tabular_share(text),
     }
     kind = "table" if block.kind == "paragraph" and features["tabular"] == 1 else block.kind
