@@ -1,8 +1,8 @@
 """Benchmark tractor on a synthetic corpus and report the figures issue 7 sets targets for.
 
-    python scripts/bench.py --quick                 # 50 and 200 posts (about 25 minutes on 2 cores)
-    python scripts/bench.py                         # 1,000 posts
-    python scripts/bench.py --posts 1000 10000      # memory at both sizes (hours: see the README)
+    python scripts/bench.py --quick                 # 50 and 200 posts (minutes)
+    python scripts/bench.py                         # 1,000 posts (about 7 minutes on 2 idle cores)
+    python scripts/bench.py --posts 1000 10000      # memory at both sizes (over an hour: see the README)
     python scripts/bench.py --quick --profile 20    # plus a cProfile of a cold build, per step
 
 Each build runs as a child process (``python -m tractor build-dataset``) pinned to at most two
