@@ -67,6 +67,16 @@ def _cells(line: str) -> list[str] | None:
     return None
 
 
+def _lines_before(text: str, start: int):
+    """The lines before the line starting at ``start``, nearest first, read lazily: a table's
+    header is a few lines up, and splitting the whole text for each bound repeated that work."""
+    end = start - 1
+    while end >= 0:
+        begin = text.rfind("\n", 0, end) + 1
+        yield text[begin:end]
+        end = begin - 1
+
+
 def _column_resource(text: str, pos: int) -> str | None:
     """The resource named by the header of the table column ``pos`` sits in, when ``pos`` is in
     a table cell that names no resource before it; None outside tables, in a header, in a row
@@ -81,8 +91,8 @@ def _column_resource(text: str, pos: int) -> str | None:
     before = text[start:pos].split(sep)[-1]
     if _RESOURCE.search(before):
         return None  # the cell names its own resource ("Time: O(n^2 D), Space: ...")
-    lines, header = text[:start].split("\n")[:-1], None
-    for line in reversed(lines):
+    header = None
+    for line in _lines_before(text, start):
         if not line.strip():
             continue  # a PDF's table rows come apart by blank lines
         row = _cells(line)
