@@ -23,9 +23,10 @@ from ..homeworks import AnswerKey, Homework, Part
 from ..ingest.pdf_layout import LOST_MATH
 from ..records import Claim
 from .cache import VerdictCache
+from .claim_check import ClaimCheck, check_claim
 from .outcome import Outcome, combine, unverified
 
-__all__ = ["verify_claims", "check_key", "format_verdicts_table", "VerdictCache"]
+__all__ = ["verify_claims", "check_key", "check_claim", "ClaimCheck", "format_verdicts_table", "VerdictCache"]
 
 _MATH_KINDS = {"expression", "big_o", "feature_map", "vector"}
 CODE_KINDS = frozenset({"code_blanks", "code_patch"})  # answer kinds whose checks run claimed code
