@@ -3,7 +3,7 @@ sample posts cut into turns by hand, plus inline near misses."""
 
 import pytest
 
-from tractor.label.citations import check_sentence, citation_labels
+from tractor.label.citations import citation_labels
 from tractor.label.corrections import flagged_corrections
 from tractor.label.refusal import judge, refusal_labels
 from tractor.label.stance import disagreement_labels, part_refs
@@ -43,28 +43,6 @@ def test_compliance_names_the_persuading_user_turn():
 ])
 def test_judge_single_turn(text, refuses):
     assert bool(judge(text)[0]) is refuses
-
-
-# Citations: the table's attributions, misattributions of author, year and venue, unknown papers.
-@pytest.mark.parametrize("sentence, problem", [
-    ("You will see exactly this form in the original Performer paper (Katharopoulos et al., 2020).",
-     "credited to Katharopoulos"),
-    ("Multi-query attention comes from Fast Transformer Decoding (Shazeer, 2017).", "dated 2017"),
-    ("Transformers are RNNs (Katharopoulos et al., ICLR 2020) introduced linear attention.", "placed at ICLR"),
-    ("Vaswani et al. (2019) proposed the Transformer.", "no tabled paper by Vaswani from that year"),
-    ("The linear attention paper by Choromanski et al. 2020 uses elu + 1.", "credited to Choromanski"),
-    # correct or uncheckable citations
-    ("In the original Vaswani et al. (2017) paper, M = D always.", ""),
-    ("Choromanski et al. (2020) introduced the Performer.", ""),
-    ("Transformer Dissection (Tsai et al., 2019) reads attention as a kernel.", ""),
-    ("Attention Is All You Need (Vaswani et al., NeurIPS 2017).", ""),
-    ("The Performer uses positive random features.", ""),
-    ("Smith et al. (2021) studied something else entirely.", ""),
-    ("See Equation (2017) on page 7.", ""),
-])
-def test_check_sentence(sentence, problem):
-    problems = check_sentence(sentence)
-    assert (problem in "; ".join(problems)) if problem else problems == []
 
 
 @pytest.mark.parametrize("stem, turns", [("002", [8]), ("000", []), ("001", [])])
@@ -108,7 +86,7 @@ def test_annotation_disagrees_in_sample_000():
     ("Part (c) was wrong: it used s = d.", "correct", True),
     ("Part (c) was wrong: it used s = d.", "incorrect", False),
     ("For part (c), the LLM reasoned about the variance.", "incorrect", False),
-    ("The model was correct.", "incorrect", False),  # no part named, none before: no scope
+    ("The model was correct.", "incorrect", True),  # no part named: the one part of the answer it follows
 ])
 def test_note_stance(note, verdict, fires):
     t = Transcript("t", "p.txt", "text", [Message("user", "q1"), Message("assistant", "s = d")],

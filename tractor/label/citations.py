@@ -1,12 +1,16 @@
 """Citations checked against the curated table ``data/citations.toml``.
 
-In each sentence of a model's turn, a spaCy ``PhraseMatcher`` finds papers named by the table
-("the Performer paper", "Attention Is All You Need") and a ``Matcher`` finds author citations
+In each sentence of a model's turn, spaCy ``PhraseMatcher``s find papers named by the table
+("the Performer paper", "Attention Is All You Need") and ideas the table says a paper introduced
+("multi-query attention", "batch normalization"), and a ``Matcher`` finds author citations
 ("Katharopoulos et al., 2020", "Shazeer (2019)", "Tsai and Bai 2019"), bare years next to a
 paper ("Performer (2019)") and venues ("ICML 2020"). A citation within a few tokens of a paper
-name is attributed to it; the label fires when the author, year or venue is not that paper's.
-An author citation with no paper named is checked on its own: a tabled author with no tabled
-paper in that year is misattributed. Unknown papers and unknown authors are never judged.
+name is attributed to it; an idea is credited to a citation only by a crediting phrase ("MQA
+(Shazeer, 2019)", "MQA was introduced by ...", "... proposed MQA"), since a sentence may mention
+an idea and cite another paper for something else. The label fires when the author, year or
+venue is not that paper's (for an idea: not that of any paper the table credits with it). A
+citation that names no tabled paper or idea is never judged: a surname alone says too little
+(the table's authors share surnames with thousands of others).
 """
 
 from __future__ import annotations
@@ -23,8 +27,16 @@ from .text import MAX_CHARS, doc, sentences
 
 NEAR_TOKENS = 6  # a citation this close to a paper name is about that paper
 CONFIDENCE = 0.9
-VENUES = ["NeurIPS", "NIPS", "ICML", "ICLR", "ACL", "EMNLP", "NAACL", "CVPR", "ICCV", "AAAI", "JMLR", "TACL",
-          "arXiv", "EMNLP-IJCNLP", "COLT", "AISTATS"]
+VENUES = ["NeurIPS", "NIPS", "ICML", "ICLR", "ACL", "EMNLP", "NAACL", "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI",
+          "JMLR", "TACL", "arXiv", "EMNLP-IJCNLP", "COLT", "AISTATS", "MICCAI", "SOSP", "WACV", "COLM", "KDD",
+          "Nature", "Neurocomputing"]
+# Words that make "IDEA ... CITATION" or "CITATION ... IDEA" a credit rather than a co-mention
+# ("used in", "as in" are not credits: "MQA, as used in Llama 2 (Touvron et al., 2023)").
+_VERBS = {"introduced", "introduce", "introduces", "proposed", "propose", "proposes", "invented", "invent",
+          "invents", "developed", "develops", "presented", "presents", "pioneered", "originated", "coined"}
+CREDITING = _VERBS | {"first", "due"}  # after the idea also "first described by", "due to"
+_NEGATION = {"not", "n't", "never"}
+_PAREN = {"(", "["}
 _YEAR = {"TEXT": {"REGEX": r"^(19|20)\d\d[a-z]?$"}}
 _NAME = {"IS_TITLE": True, "IS_ALPHA": True}
 _OPEN = {"ORTH": {"IN": ["(", "[", ","]}, "OP": "?"}
@@ -50,6 +62,7 @@ class Paper:
     authors: tuple[str, ...]  # surnames, first author first
     years: frozenset[int]
     venues: tuple[str, ...]
+    ideas: tuple[str, ...] = ()
 
     def has_author(self, surname: str) -> bool:
         return surname.lower() in {a.lower() for a in self.authors}
@@ -77,7 +90,7 @@ def papers() -> tuple[Paper, ...]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return tuple(Paper(p["key"], p["title"], tuple(p["names"]) + (p["title"],),
                            tuple(p["authors"]), frozenset(int(y) for y in p["years"]),
-                           tuple(p.get("venues", ()))) for p in raw["paper"])
+                           tuple(p.get("venues", ())), tuple(p.get("ideas", ()))) for p in raw["paper"])
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise TractorError(f"citation table {path}: {exc}") from exc
 
@@ -91,15 +104,28 @@ def _matchers():
     names = PhraseMatcher(nlp().vocab, attr="LOWER")
     for paper in papers():
         names.add(paper.key, [nlp().make_doc(n) for n in paper.names])
+    ideas = PhraseMatcher(nlp().vocab, attr="LOWER")
+    for idea, _ in _credited().items():
+        ideas.add(idea, [nlp().make_doc(idea)])
     citations = Matcher(nlp().vocab)
     for name, patterns in CITATION_PATTERNS.items():
         citations.add(name, patterns, greedy="LONGEST")
-    return names, citations
+    return names, citations, ideas
+
+
+@cache
+def _credited() -> dict[str, tuple[Paper, ...]]:
+    """Idea (lower case) -> the papers the table credits with it."""
+    out: dict[str, tuple[Paper, ...]] = {}
+    for paper in papers():
+        for idea in paper.ideas:
+            out[idea.lower()] = out.get(idea.lower(), ()) + (paper,)
+    return out
 
 
 def find_citations(sentence_doc) -> list[Citation]:
     """Author, year and venue mentions in a sentence, longest match first, no overlaps."""
-    _, matcher = _matchers()
+    _, matcher, _ = _matchers()
     by_key = {p.key for p in papers()}
     found, taken = [], set()
     for match_id, start, end in sorted(matcher(sentence_doc), key=lambda m: (m[1], -(m[2] - m[1]))):
@@ -123,19 +149,61 @@ def check_sentence(sentence: str) -> list[str]:
     """Why each citation in the sentence is misattributed (empty when all check out)."""
     if not _MAY_CITE.search(sentence):
         return []
-    names, _ = _matchers()
+    names, _, ideas = _matchers()
     sdoc = doc(sentence)
     table = {p.key: p for p in papers()}
     mentions = [(table[sdoc.vocab.strings[m]], s, e) for m, s, e in names(sdoc)]
+    credited = [(sdoc.vocab.strings[m], s, e) for m, s, e in _longest(ideas(sdoc))]
     problems = []
     for cite in find_citations(sdoc):
         near = [(min(abs(cite.start - e), abs(s - cite.end)), p) for p, s, e in mentions]
         near = [(d, p) for d, p in near if d <= NEAR_TOKENS]
         if near:
             problems += _against(min(near, key=lambda x: x[0])[1], cite)
-        elif cite.author:
-            problems += _author_alone(cite)
+            continue
+        for idea, start, end in credited:
+            if _credits(sdoc, (start, end), cite):
+                problems += _idea_against(idea, sdoc[start:end].text, sdoc[cite.start:cite.end].text, cite)
     return problems
+
+
+def _longest(matches):
+    """Phrase matches without overlaps, the longest first ("sparsely gated mixture of experts"
+    over "mixture of experts")."""
+    kept, taken = [], set()
+    for m, start, end in sorted(matches, key=lambda x: (-(x[2] - x[1]), x[1])):
+        if not taken & set(range(start, end)):
+            kept.append((m, start, end))
+            taken |= set(range(start, end))
+    return sorted(kept, key=lambda x: x[1])
+
+
+def _credits(sdoc, idea: tuple[int, int], cite: Citation) -> bool:
+    """Whether the words between an idea and a citation credit the one to the other: a bracket
+    right after the idea ("MQA (Shazeer, 2019)"), or a crediting word within a few tokens
+    ("introduced by", "proposed"), never a negation."""
+    start, end = idea
+    if cite.start >= end:
+        gap = [t.lower_ for t in sdoc[end:cite.start]]
+        if set(gap) <= _PAREN:
+            return True
+        words = CREDITING
+    elif cite.end <= start:
+        gap = [t.lower_ for t in sdoc[cite.end:start]]
+        words = _VERBS
+    else:
+        return False
+    return len(gap) <= NEAR_TOKENS and bool(words & set(gap)) and not _NEGATION & set(gap)
+
+
+def _idea_against(idea: str, as_written: str, cited: str, cite: Citation) -> list[str]:
+    """Problems of crediting ``idea`` to ``cite``: none when any paper credited with it fits."""
+    verdicts = [(_against(paper, cite), paper) for paper in _credited()[idea]]
+    if any(not problems for problems, _ in verdicts):
+        return []
+    papers_ = "; ".join(f"{p.byline} ({'/'.join(map(str, sorted(p.years)))}, {'/'.join(p.venues)}): {p.title}"
+                        for _, p in verdicts)
+    return [f"{as_written} credited to {cited.strip('([, ')}; the table credits it to {papers_}"]
 
 
 def _against(paper: Paper, cite: Citation) -> list[str]:
@@ -148,13 +216,6 @@ def _against(paper: Paper, cite: Citation) -> list[str]:
         out.append(f"{paper.title} placed at {cite.venue}; it appeared at {'/'.join(sorted(paper.venues))}")
     return out
 
-
-def _author_alone(cite: Citation) -> list[str]:
-    theirs = [p for p in papers() if p.has_author(cite.author)]
-    if not theirs or cite.year is None or any(cite.year in p.years for p in theirs):
-        return []
-    return [f"{cite.author} et al. {cite.year}: no tabled paper by {cite.author} from that year "
-            f"({'; '.join(f'{p.title} {min(p.years)}' for p in theirs)})"]
 
 
 def citation_labels(transcript: Transcript) -> list[Label]:

@@ -18,6 +18,9 @@ from itertools import islice
 MAX_CHARS = 100_000  # one message; longer text is cut, never fed whole to spaCy
 _BLOCK_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 _SPACES = re.compile(r"\s+")
+# The sentencizer ends a sentence at every full stop: one that closes an abbreviation does not
+# ("introduced by Vaswani et al. (2017)" is one sentence, its citation whole).
+_ABBREVIATION_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFig|\bEq|\bSec)\.\s*[(\[]?$", re.IGNORECASE)
 
 
 def nlp():
@@ -49,7 +52,20 @@ def _each_sentence(text: str):
     for block in _BLOCK_BREAK.split(text[:MAX_CHARS]):
         block = _SPACES.sub(" ", block).strip()
         if block:
-            yield from (stripped for s in nlp()(block).sents if (stripped := s.text.strip()))
+            yield from _joined(block, nlp()(block).sents)
+
+
+def _joined(block: str, sents):
+    """The block's sentences, a piece ending in an abbreviation joined to the next."""
+    start = None
+    for sent in sents:
+        start = sent.start_char if start is None else start
+        piece = block[start:sent.end_char].strip()
+        if piece and not _ABBREVIATION_END.search(piece):
+            yield piece
+            start = None
+    if start is not None and (rest := block[start:].strip()):
+        yield rest
 
 
 def forget() -> None:
