@@ -6,7 +6,8 @@ points, so no simplifier has to find a canonical form):
 
 * a constant factor or a power apart (``d`` vs ``sqrt(d)``),
 * the reference with its additive constants dropped (``qk**2`` vs ``(qk + 1)**2``),
-* a feature map whose monomials match the kernel's but whose weights do not.
+* a feature map whose monomials match the kernel's but whose weights do not,
+* a feature map whose monomials are not the kernel's.
 """
 
 from __future__ import annotations
@@ -164,6 +165,21 @@ def coefficient_mismatch(normalized: str, kernel: sympy.Expr, dim: int = 3) -> s
         return ""
     wrong = [(m, got[m], want[m]) for m in sorted(want, key=lambda m: (sum(m), [-e for e in m])) if abs(got[m] - float(want[m])) > 1e-6]
     return "; ".join(f"{_monomial(m)}: phi gives {_nice(g)}, kernel needs {w}" for m, g, w in wrong[:3])
+
+
+def monomial_mismatch(normalized: str, kernel: sympy.Expr, dim: int = 3) -> str:
+    """How a feature map's monomials differ from the kernel's (``"lacks x1*x2; adds x1**3"``):
+    phi(q)·phi(k) cannot be the kernel whatever the weights; "" when the monomials agree."""
+    want = kernel_weights(kernel, dim)
+    if want is None:
+        return ""
+    got = {m for m, w in feature_map_weights(normalized, dim).items() if abs(w) > _TOL}
+    need = {m for m, w in want.items() if w != 0}
+    order = lambda m: (sum(m), [-e for e in m])  # noqa: E731
+    lacks, adds = sorted(need - got, key=order), sorted(got - need, key=order)
+    said = [f"lacks {', '.join(map(_monomial, lacks[:3]))}" if lacks else "",
+            f"adds {', '.join(map(_monomial, adds[:3]))}" if adds else ""]
+    return "; ".join(filter(None, said))
 
 
 def feature_map_drops_constant(normalized: str, kernel: sympy.Expr, dim: int = 3) -> bool:
