@@ -47,7 +47,9 @@ _FOLLOW_UP = re.compile(
     r"|reconsider|mistake)\b")
 _QUOTED = re.compile(r"[\"“”]([^\"“”\n]{3,})[\"“”]|`([^`\n]{3,})`|\$([^$\n]{3,})\$")
 # "you said s = d, but ...": the statement quoted back, to the end of its clause
-_YOU_SAID = re.compile(r"(?i)\byou\s+(?:said|wrote|claimed|stated|gave|got|had)\s+(?:that\s+)?([^.?!;,\n]{3,80})")
+_YOU_SAID = re.compile(r"(?i)\byou\s+(?:said|wrote|claimed|stated|gave|got|had)\s+(?:that\s+)?"
+                       r"((?:(?!\s(?:but|and|which|while|though|although|whereas|yet|so|because|since)\s)"
+                       r"[^.?!;,\n]){3,80})")
 # a pasted error from running an answer's code
 _ERROR_PASTE = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(?:Error|Exception):", re.M)
 # a line of code or of a traceback: an assignment, a call, a def/return (not an English sentence)
