@@ -235,6 +235,14 @@ REFIX = "Sorry about that, corrected:\n```python\ndef split_heads(self, x):\n   
      {("1a", 1, 1), ("1c", 1, 1), ("1c", 2, 3)}),
     (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "you wrote that s = d. Check the variance.", "$s=\\sqrt{d}$"),
      {("1a", 1, 1), ("1c", 1, 1), ("1c", 2, 3)}),
+    (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "> s = d\n\nThis doesn't normalise the variance.", "$s=\\sqrt{d}$"),
+     {("1a", 1, 1), ("1c", 1, 1), ("1c", 2, 3)}),
+    (("solve 3", FIX_3, "What about Q3(b)? It still crashes for me.", REFIX), {("3a", 1, 1), ("3b", 1, 1), ("3b", 2, 3)}),
+    (("solve 3", FIX_3, "q3b gives a shape error", REFIX), {("3a", 1, 1), ("3b", 1, 1), ("3b", 2, 3)}),
+    # the earlier answer is two messages back: the quote still finds it
+    (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "ok, now solve 2", "(a) $[1, 4, 3]$",
+      "Wait, you said s = d earlier, is that right?", "No: $s=\\sqrt{d}$"),
+     {("1a", 1, 1), ("1c", 1, 1), ("2a", 1, 3), ("1c", 2, 5)}),
 ])
 def test_later_attempts_across_turns(turns, expected):
     assert _parts(_chat(*turns)) == expected

@@ -48,7 +48,8 @@ _FOLLOW_UP = re.compile(
 _QUOTED = re.compile(r"[\"“”]([^\"“”\n]{3,})[\"“”]|`([^`\n]{3,})`|\$([^$\n]{3,})\$")
 # "you said s = d, but ...": the statement quoted back, to the end of its clause
 _YOU_SAID = re.compile(r"(?i)\byou\s+(?:said|wrote|claimed|stated|gave|got|had)\s+(?:that\s+)?"
-                       r"((?:(?!\s(?:but|and|which|while|though|although|whereas|yet|so|because|since)\s)"
+                       r"((?:(?!\s(?:but|and|which|while|though|although|whereas|yet|so|because|since"
+                       r"|earlier|before|above|previously|in)\b)"
                        r"[^.?!;,\n]){3,80})")
 # a pasted error from running an answer's code
 _ERROR_PASTE = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(?:Error|Exception):", re.M)
@@ -124,9 +125,10 @@ def follow_up_part(text: str, earlier: list[PartSpan], key: AnswerKey | None = N
 
 def _quotes(text: str) -> list[str]:
     """What a user turn quotes back: quoted or backticked or $-delimited spans, what follows
-    "you said", and the lines of a pasted code block or traceback."""
+    "you said", a "> " quote block, and the lines of a pasted code block or traceback."""
     found = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
     found += [m[1] for m in _YOU_SAID.finditer(text)]
+    found += [line.lstrip("> ").strip() for line in text.split("\n") if line.startswith(">")]
     found += [line.strip() for line in text.split("\n")
               if _CODE_LINE.search(line) and not _TRACEBACK_FRAME.match(line.strip())]
     return [q for q in found if len(_compact(q)) >= 3]

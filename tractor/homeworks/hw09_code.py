@@ -251,7 +251,8 @@ def check_patch(claim: Claim, part: Part, key) -> Outcome:
     changed = patched.changed - _base_patch(part, key).changed  # restating the question's own change: no edit
     edits = (f"edits {len(changed)} ({', '.join(sorted(changed)) or 'none'}) "
              f"vs minimal {size} ({', '.join(units)})")
-    facts = {"edits": len(changed), "edited_units": sorted(changed), "minimal_edits": size, "minimal_units": list(units)}
+    facts = {"edits": len(changed), "edited_units": sorted(changed), "minimal_edits": size,
+             "minimal_units": list(units)}
     results, stop = _run(patched.source)
     if stop:
         return Outcome(stop.verdict, f"{stop.detail}; {edits}", part.reference, facts)
