@@ -189,6 +189,8 @@ def test_blank_rows_reach_the_claim(answer, blanks):
     ("please answer question 6 part b", "(i) $(q^Tk+1)^2$\n(ii) $\\phi(x)=[1,x]$\n(iii) formula"),
     ("solve 6", "### (i)\n$(q^Tk+1)^2$\n### (ii)\n$\\phi(x)=[1,x]$\n### (iii)\nformula"),
     ("solve question 6", "Part (i): $(q^Tk+1)^2$\n\nPart (ii): $\\phi(x)=[1,x]$\n\nPart (iii): formula"),
+    ("solve 6(b)", "| Part | Answer |\n|---|---|\n| (i) | $(q^Tk+1)^2$ |\n| (ii) | $\\phi(x)=[1,x]$ |\n"
+                   "| (iii) | formula |"),
 ])
 def test_romans_under_the_asked_letter(turns):
     assert {p for p, _, _ in _parts(_chat(*turns))} == {"6b.i", "6b.ii", "6b.iii"}
