@@ -117,7 +117,9 @@ BLANKS = '{"a": "d_model", "d": "Q", "e": "sigmoid", "f": "V"}'
     ("code_patch", "correct", {**PATCH, "runs": True, "edits": 3, "minimal_edits": 3}, []),
     ("code_patch", "incorrect", {**PATCH, "runs": False, "edits": 4, "minimal_edits": 3}, ["fix_does_not_run"]),
     ("code_patch", "error", {**PATCH, "edits": 4, "minimal_edits": 3}, []),  # the sandbox failed: no verdict
-    ("code_patch", "incorrect", {"runs": True}, ["other_error"]),  # ran, wrong output: nothing more specific
+    ("code_patch", "incorrect", {"runs": True}, ["other_error"]),  # ran, wrong values: nothing more specific
+    ("code_patch", "incorrect", {"runs": True, "output_shape": [2, 5, 16], "expected_shape": [2, 5, 8]},
+     ["wrong_shape"]),
     # code blanks
     ("code_blanks", "incorrect", {"runs": False, "error_class": "AttributeError", "wrong_blanks": ["e"]},
      ["wrong_blank"]),

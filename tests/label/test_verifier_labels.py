@@ -44,6 +44,8 @@ def _fix(*blocks, intro="Change the output projection and let the head split inf
     (_fix(W_O, SPLIT, COMBINE), []),
     (_fix(W_O, intro="Only change the output projection:"), [("fix_does_not_run", "3b")]),
     (_fix(W_O, D_K, intro="Change W_o and the head width:"), [("fix_does_not_run", "3b")]),
+    # runs, but the output keeps the doubled width: not residual-compatible
+    (_fix(W_O.replace("d_model)", "2 * d_model)"), SPLIT, COMBINE), [("wrong_shape", "3b")]),
 ])
 def test_code_patch_labels(turns, expected):
     assert _labels(*turns) == expected

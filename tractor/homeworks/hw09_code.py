@@ -271,9 +271,14 @@ def check_patch(claim: Claim, part: Part, key) -> Outcome:
 
 
 def _run_facts(results: list[dict]) -> dict:
-    """Whether every case ran, and the exception class of the first that did not."""
+    """Whether every case ran, the exception class of the first that did not, and the first
+    output shape that is not [batch, seq, d_model]."""
     failed = [r for r in results if not r.get("ok")]
-    return {"runs": not failed, **({"error_class": failed[0]["error"].split(":")[0]} if failed else {})}
+    facts = {"runs": not failed, **({"error_class": failed[0]["error"].split(":")[0]} if failed else {})}
+    shapes = [(r.get("shape"), [c["batch"], c["seq"], c["d_model"]]) for c, r in zip(_CASES, results) if r.get("ok")]
+    if wrong := next(((got, want) for got, want in shapes if got != want), None):
+        facts["output_shape"], facts["expected_shape"] = wrong
+    return facts
 
 
 def _code(text: str) -> str:

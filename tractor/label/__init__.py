@@ -34,8 +34,8 @@ LABEL_DEFINITIONS: dict[str, str] = {
                           "kernel the model itself stated.",
     "wrong_monomials": "A feature map whose components are not the kernel's monomials (e.g. squares without the "
                        "cross terms x_i x_j), so no choice of weights reproduces the kernel.",
-    "wrong_shape": "A chosen tensor shape that is not the key's ([h, d, k] for W_q's [h, d, q]), or a vector "
-                   "with the wrong number of entries.",
+    "wrong_shape": "A chosen tensor shape that is not the key's ([h, d, k] for W_q's [h, d, q]), a vector "
+                   "with the wrong number of entries, or code that runs but returns the wrong output shape.",
     "wrong_value": "A vector of the right length with wrong entries (e.g. the attention scores or the query "
                    "given as the argmax-attention output).",
     "wrong_einsum_subscripts": "An einsum whose subscripts differ from the key's and change the result "
@@ -69,7 +69,7 @@ LABEL_EXPLANATIONS: dict[str, str] = {
     "wrong_constant": "off by a constant factor or a power (d for sqrt(d))",
     "wrong_coefficients": "feature map with the right monomials but wrong weights (a missing sqrt(2))",
     "wrong_monomials": "feature map with the wrong monomials (cross terms missing)",
-    "wrong_shape": "wrong tensor shape, or a vector of the wrong length",
+    "wrong_shape": "wrong tensor shape, vector length or output shape",
     "wrong_value": "vector of the right length with wrong entries",
     "wrong_einsum_subscripts": "einsum subscripts that change the result",
     "wrong_complexity_term": "big-O bound missing a term of the reference, or adding one",

@@ -118,7 +118,10 @@ def _fact_errors(claim: Claim, facts: dict) -> list[tuple[str, str]]:
         found.append(("wrong_blank", _blanks_evidence(claim, wrong)))
     shape, ref_shape = facts.get("claim_shape"), facts.get("reference_shape")
     length, ref_length = facts.get("claim_length"), facts.get("reference_length")
-    if shape is not None and ref_shape is not None and shape != ref_shape:
+    output, expected = facts.get("output_shape"), facts.get("expected_shape")
+    if output is not None and expected is not None and output != expected:
+        found.append(("wrong_shape", f"output {output} where {expected} is expected"))
+    elif shape is not None and ref_shape is not None and shape != ref_shape:
         found.append(("wrong_shape", f"[{', '.join(shape)}] where the key has [{', '.join(ref_shape)}]"))
     elif length is not None and ref_length is not None and length != ref_length:
         found.append(("wrong_shape", f"{length} entries where the key has {ref_length}: {claim.claim}"))

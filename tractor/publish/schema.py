@@ -42,7 +42,7 @@ CLAIM_COLUMNS = {
     "detail": "why the verifier decided so, for people",
     "reference": "the reference answer the claim was judged against",
     "facts": "JSON object of what the verifier measured, for programs: edits, minimal_edits, runs, "
-             "error_class, wrong_blanks, claim_shape/reference_shape, claim_subscripts/reference_subscripts, "
+             "error_class, output_shape/expected_shape, wrong_blanks, claim_shape/reference_shape, claim_subscripts/reference_subscripts, "
              "claim_length/reference_length, wrong_entries, bound_relation, missing_terms, extra_terms "
              "(\"\" when none)",
 }

@@ -14,6 +14,7 @@ names a check may set (a check sets only those it measured):
 ``minimal_units``      code patch: the units of that set
 ``runs``               code: the claimed code ran on every case without raising
 ``error_class``        code: the exception class of the first failing run ("RuntimeError")
+``output_shape``       code that ran: the first output shape that is not ``expected_shape``
 ``wrong_blanks``       code blanks: the blanks stated differently from the key, sorted
 ``claim_shape``        a chosen shape as names (["h", "d", "k"]); ``reference_shape`` the key's
 ``claim_subscripts``   a chosen einsum's subscripts ("bd,hdk->bhk"); ``reference_subscripts``
