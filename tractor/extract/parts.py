@@ -103,11 +103,11 @@ def follow_up_part(text: str, earlier: list[PartSpan], key: AnswerKey | None = N
     else, when it questions the answer before it ("Are you sure? I thought it should be d") or
     pastes an error from running it, the only part (the only code part, for an error) that answer
     gave. None when the turn is not about an earlier answer or the part is ambiguous."""
-    quotes = _quotes(text)
+    quotes = [_compact(q) for q in _quotes(text)]
     messages = sorted({s.message_index for s in earlier}, reverse=True)
-    for index in messages:
-        spans = [s for s in earlier if s.message_index == index]
-        quoted = list(dict.fromkeys(s.part for s in spans for q in quotes if _compact(q) in _compact(s.text)))
+    for index in messages if quotes else ():
+        spans = [(s.part, _compact(s.text)) for s in earlier if s.message_index == index]
+        quoted = list(dict.fromkeys(part for part, said in spans for q in quotes if q in said))
         if len(quoted) == 1:
             return quoted[0]
         if len(quoted) > 1:
