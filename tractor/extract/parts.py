@@ -7,10 +7,15 @@ Bare letters take their question from the conversation: a "Problem 6" heading, a
 from the key, the user's "now solve 2" / "next question", the previous answer, and as a last
 resort the key question whose parts cover the letters written. Text before the first label goes
 to the parts the user asked about ("for g) just to confirm..."); a user turn that names no part
-but challenges or quotes the previous answer ("Are you sure? I thought ...") asks about the part
-that answer was about (see :func:`follow_up_part`). Labels before a "Solution"
-heading are the problem restated, not answered. Inside a code-blanks part, bare "(b)" rows are
-blanks, not parts. Every later message answering a part is a new attempt.
+but challenges, quotes or pastes back an earlier answer ("Are you sure? I thought ...", "you
+said s = d", a traceback of its code) asks about the part that answer was about (see
+:func:`follow_up_part`). Labels before a "Solution" heading are the problem restated, not
+answered. The key decides what a letter is: a letter the key's question has is that part; a
+code blank's letter (the keys of a code-blanks part's reference) is a blank of that part,
+however it is marked, from the model or the user; a roman numeral is a sub-part of the letter
+above it or asked about ("6(b)" then "(i)" is 6b.i); any other letter is a part the key lacks
+(an invented sub-part) only when written as a heading of the answer's structure. Every later
+message answering a part is a new attempt.
 """
 
 from __future__ import annotations
@@ -118,7 +123,7 @@ def follow_up_part(text: str, earlier: list[PartSpan], key: AnswerKey | None = N
         code = [p for p in parts if (kp := key.part(p)) is not None and kp.kind in _CODE_KINDS]
         if len(code) == 1:
             return code[0]
-    if len(parts) == 1 and (quotes or _FOLLOW_UP.search(text) or _ERROR_PASTE.search(text)):
+    if len(parts) == 1 and (_FOLLOW_UP.search(text) or _ERROR_PASTE.search(text)):
         return parts[0]
     return None
 
