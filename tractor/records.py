@@ -95,6 +95,9 @@ class Claim:
 
     ``claim`` is the raw text as written; ``normalized`` the parsed form (a sympy srepr, a JSON list,
     a canonical einsum string...) or "" with the reason in ``detail`` when it could not be parsed.
+    ``facts`` is the verifier's measurements as a JSON object text (names in
+    :mod:`tractor.verify.outcome`; "" when it measured nothing): a string, so the record stays
+    one flat row on disk and in the build cache; read it with :attr:`fact_map`.
     """
 
     transcript_id: str
@@ -108,6 +111,18 @@ class Claim:
     verdict: str = "unverified"
     detail: str = ""
     reference: str = ""
+    facts: str = ""
+
+    @property
+    def fact_map(self) -> dict:
+        """``facts`` read back: {} when there are none or the text is not a JSON object."""
+        import json
+
+        try:
+            value = json.loads(self.facts) if self.facts else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)

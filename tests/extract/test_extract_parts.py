@@ -143,3 +143,108 @@ def test_follow_up_in_gold_post():
     text = (Path(__file__).resolve().parents[2] / "data/gold/posts/101_gemini_flip.txt").read_text(encoding="utf-8")
     turns = [m[2].strip() for m in re.finditer(r"(?ms)^(User|Gemini):(.*?)(?=^(?:User|Gemini):|\Z)", text)]
     assert {("1c", 1, 1), ("1c", 2, 3), ("4f", 1, 5)} == _parts(_chat(*turns))
+
+
+# Labels inside a code-blanks answer are blanks, however they are marked (bold, heading, table,
+# bullet, before any part heading): never parts 3c-3h, never invented parts
+@pytest.mark.parametrize("turns", [
+    ("solve 3", "## Question 3\n\nHere are the blanks:\n\n**(a)** `d_model`\n**(b)** `d_model`\n**(e)** `softmax`\n"
+                "**(h)** `W_o`"),
+    ("solve 3", "### Question 3\n\n| Blank | Fill |\n|---|---|\n| (a) | `d_model` |\n| (b) | `d_model` |\n"
+                "| (e) | `softmax` |\n| (h) | `W_o` |"),
+    ("solve 3", "### (a) Blanks\n(a) d_model\n(b) d_model\n\n### (e) softmax\nthe softmax turns scores into weights"),
+    ("solve 3", "Question 3\n- (d) `Q` the queries come first\n- (e) `softmax` over the last dim\n- (h) `W_o`"),
+    ("solve 3", "**(e)** `softmax`\n**(f)** `V`\n**(g)** `self.num_heads` (given)\n**(h)** `W_o`"),
+    ("let's do question 3", "3(a)\n\n(c) Final linear maps back to d_model:\n(c) `d_model`\n\n**(g)** heads\n"
+                            "`self.num_heads`"),
+])
+def test_code_blank_labels_are_blanks(turns):
+    assert {p for p, _, _ in _parts(_chat(*turns))} == {"3a"}
+
+
+# The filled-in blanks of a table or bold list all reach the 3a claim, not just the first row
+@pytest.mark.parametrize("answer, blanks", [
+    ("| Blank | Fill |\n|---|---|\n| (a) | `d_model` |\n| (b) | `d_model` |\n| (e) | `softmax` |",
+     {"a", "b", "e"}),
+    ("**(d)** `Q`\n**(e)** `softmax`\n**(f)** `V`", {"d", "e", "f"}),
+    ("- (a) `d_model`\n- (h) `W_o`", {"a", "h"}),
+    ("### Blanks\n(d) `Q`\n(f) `V`", {"d", "f"}),
+    ("3(a):\n(a) d_model\n(e) softmax\n(h) W_o", {"a", "e", "h"}),
+])
+def test_blank_rows_reach_the_claim(answer, blanks):
+    import json
+
+    from tractor.extract import extract_claims
+
+    claims = [c for c in extract_claims(_chat("solve 3", answer), KEY) if c.part == "3a"]
+    assert claims and set(json.loads(claims[0].normalized)) == blanks
+
+
+# Roman numerals under "6(b)" are 6b.i-6b.iii wherever the "6(b)" is: the same message, the
+# user's request, a "For 6(b):" line, or the only lettered part of question 6 with sub-parts
+@pytest.mark.parametrize("turns", [
+    ("solve 6", "**6(b)**\n\n(i) $(q^Tk+1)^2$\n\n(ii) $\\phi(x)=[1,x]$\n\n(iii) formula"),
+    ("now do 6(b)", "(i) $(q^Tk+1)^2$\n\n(ii) $\\phi(x)=[1,x]$\n\n(iii) formula"),
+    ("solve 6", "For 6(b):\n\n**(i)** $(q^Tk+1)^2$\n\n**(ii)** $\\phi(x)=[1,x]$\n\n**(iii)** formula"),
+    ("please answer question 6 part b", "(i) $(q^Tk+1)^2$\n(ii) $\\phi(x)=[1,x]$\n(iii) formula"),
+    ("solve 6", "### (i)\n$(q^Tk+1)^2$\n### (ii)\n$\\phi(x)=[1,x]$\n### (iii)\nformula"),
+    ("solve question 6", "Part (i): $(q^Tk+1)^2$\n\nPart (ii): $\\phi(x)=[1,x]$\n\nPart (iii): formula"),
+    ("solve 6(b)", "| Part | Answer |\n|---|---|\n| (i) | $(q^Tk+1)^2$ |\n| (ii) | $\\phi(x)=[1,x]$ |\n"
+                   "| (iii) | formula |"),
+])
+def test_romans_under_the_asked_letter(turns):
+    assert {p for p, _, _ in _parts(_chat(*turns))} == {"6b.i", "6b.ii", "6b.iii"}
+
+
+# A letter the key's question lacks is a part (invented) only under a heading of the answer's
+# structure; a list item or a value line is not; a question the key lacks invents nothing
+@pytest.mark.parametrize("turns, invented", [
+    (("solve 6", "### 6(e) Complexity of kernel attention\n$O(ND^2)$"), {"6e"}),
+    (("solve 6", "(d) $O(ND^2)$\n\n**(e) Memory**\n$O(ND)$"), {"6e"}),
+    (("solve 6", "6(e) Complexity of kernel attention (Eq. 5)\ncost $O(ND^2)$"), {"6e"}),
+    (("solve 6", "(d) $O(ND^2)$\n\n(e) Memory of the kernel trick\n$O(ND)$"), {"6e"}),
+    (("solve 6", "(d) the cost:\n- (e) = 4 heads\n- (f) $O(N)$ per step"), set()),
+    (("solve 6", "(d) cost\n(e) $O(N D^2)$ since M = D"), set()),
+    (("what about 6(e)?", "There is no (e); question 6 ends at (d)."), set()),
+])
+def test_invented_parts_need_a_heading(turns, invented):
+    spans = segment_parts(_chat(*turns), KEY)
+    assert {s.part for s in spans if not s.in_homework} == invented
+
+
+# A later attempt is found wherever the conversation puts it: the user names a blank of 3(a),
+# pastes the traceback of the 3(b) fix, quotes a line of it, or says "you said ..."
+TRACEBACK = ("I ran it and got:\n```\nTraceback (most recent call last):\n  File \"mha.py\", line 40, in forward\n"
+             "    return x.view(batch_size, seq_length, self.num_heads, self.d_k).transpose(1, 2)\n"
+             "RuntimeError: shape '[2, 5, 4, 4]' is invalid for input of size 320\n```")
+FIX_3 = ("### (a)\n(a) d_model\n(e) softmax\n\n### (b) Making it work\n```python\n"
+         "self.W_o = nn.Linear(2 * d_model, d_model)\n```\nand keep\n```python\ndef split_heads(self, x):\n"
+         "    return x.view(batch_size, seq_length, self.num_heads, self.d_k).transpose(1, 2)\n```")
+REFIX = "Sorry about that, corrected:\n```python\ndef split_heads(self, x):\n    b, n, w = x.size()\n    return x\n```"
+
+
+@pytest.mark.parametrize("turns, expected", [
+    (("solve 3", FIX_3, "For (e), shouldn't the softmax be over dim=-1?", "Good catch: (e) `softmax` with dim=-1."),
+     {("3a", 1, 1), ("3b", 1, 1), ("3a", 2, 3)}),
+    (("solve 3", FIX_3, "Blank e) looks wrong to me", "You're right, (e) is `softmax`."),
+     {("3a", 1, 1), ("3b", 1, 1), ("3a", 2, 3)}),
+    (("solve 3", FIX_3, "in 3(e) you wrote softmax, is that the function name?", "Yes, `softmax`."),
+     {("3a", 1, 1), ("3b", 1, 1), ("3a", 2, 3)}),
+    (("solve 3", FIX_3, TRACEBACK, REFIX), {("3a", 1, 1), ("3b", 1, 1), ("3b", 2, 3)}),
+    (("solve 3", FIX_3, "This line fails:\n    self.W_o = nn.Linear(2 * d_model, d_model)\nwhy?", REFIX),
+     {("3a", 1, 1), ("3b", 1, 1), ("3b", 2, 3)}),
+    (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "You said s = d but the variance is d, so?", "Right: $s=\\sqrt{d}$"),
+     {("1a", 1, 1), ("1c", 1, 1), ("1c", 2, 3)}),
+    (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "you wrote that s = d. Check the variance.", "$s=\\sqrt{d}$"),
+     {("1a", 1, 1), ("1c", 1, 1), ("1c", 2, 3)}),
+    (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "> s = d\n\nThis doesn't normalise the variance.", "$s=\\sqrt{d}$"),
+     {("1a", 1, 1), ("1c", 1, 1), ("1c", 2, 3)}),
+    (("solve 3", FIX_3, "What about Q3(b)? It still crashes for me.", REFIX), {("3a", 1, 1), ("3b", 1, 1), ("3b", 2, 3)}),
+    (("solve 3", FIX_3, "q3b gives a shape error", REFIX), {("3a", 1, 1), ("3b", 1, 1), ("3b", 2, 3)}),
+    # the earlier answer is two messages back: the quote still finds it
+    (("solve 1", "(a) $E = d\\mu^2$\n\n(c) $s = d$", "ok, now solve 2", "(a) $[1, 4, 3]$",
+      "Wait, you said s = d earlier, is that right?", "No: $s=\\sqrt{d}$"),
+     {("1a", 1, 1), ("1c", 1, 1), ("2a", 1, 3), ("1c", 2, 5)}),
+])
+def test_later_attempts_across_turns(turns, expected):
+    assert _parts(_chat(*turns)) == expected

@@ -79,8 +79,11 @@ def sample_transcript(stem: str) -> Transcript:
 
 def claim(part: str, attempt: int, message_index: int, verdict: str, *, kind: str = "expression",
           normalized: str = "", text: str = "", detail: str = "", in_homework: bool = True,
-          reference: str = "") -> Claim:
+          reference: str = "", facts: dict | None = None) -> Claim:
     """A hand-built claim, as the extractor and verifier would hand it over."""
+    import json
+
     return Claim(transcript_id="t", part=part, in_homework=in_homework, attempt=attempt,
                  message_index=message_index, kind=kind, claim=text or normalized, normalized=normalized,
-                 verdict=verdict, detail=detail, reference=reference)
+                 verdict=verdict, detail=detail, reference=reference,
+                 facts=json.dumps(facts, sort_keys=True) if facts else "")

@@ -122,3 +122,25 @@ def test_judged_scope_is_not_inherited():
     claims = [claim("6b.i", 1, 1, "correct", normalized="(qk + 1)**2"),
               claim("6b.ii", 1, 1, "incorrect", kind="feature_map")]
     assert disagreement_labels(t, claims) == []
+
+
+# self_corrected from the conversation only where the verifier cannot judge the part at all (a part
+# the key lacks, free text); on a judgeable part an unverified attempt is no evidence either way
+@pytest.mark.parametrize("part, kind, in_homework, verdicts, fires", [
+    ("6e", "big_o", False, ("unverified", "unverified"), True),
+    ("2b", "free_text", True, ("unverified", "unverified"), True),
+    ("2b", "free_text", True, ("unverified", "correct"), True),
+    ("1c", "expression", True, ("unverified", "unverified"), False),
+    ("1c", "expression", True, ("incorrect", "unverified"), False),
+    ("1c", "expression", True, ("unverified", "correct"), False),
+    ("4f", "big_o", True, ("unverified", "unverified"), False),
+    ("3b", "code_patch", True, ("unverified", "unverified"), False),
+])
+def test_flagged_correction_only_where_unjudgeable(part, kind, in_homework, verdicts, fires):
+    t = Transcript("t", "p.txt", "text", [
+        Message("user", "solve it"), Message("assistant", f"({part[-1]}) first answer"),
+        Message("user", f"Your answer to {part} is incorrect, please fix it."),
+        Message("assistant", "You're right, my mistake. Here is the corrected answer.")], homework="hw09")
+    claims = [claim(part, 1, 1, verdicts[0], kind=kind, in_homework=in_homework, normalized="x"),
+              claim(part, 2, 3, verdicts[1], kind=kind, in_homework=in_homework, normalized="y")]
+    assert bool(flagged_corrections(t, claims)) is fires

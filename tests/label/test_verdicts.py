@@ -86,17 +86,78 @@ def test_coefficient_mismatch(families, kernel, mismatch):
     ([claim("6b.i", 1, 1, "incorrect", normalized="qk**2"),
       claim("6b.ii", 1, 1, "incorrect", kind="feature_map", normalized=json.dumps(HOMOGENEOUS))],
      [("missing_bias_term", "6b.i"), ("wrong_coefficients", "6b.ii")]),  # against the model's own kernel
-    ([claim("3b", 1, 1, "incorrect", kind="code_patch", detail="fix does not run: RuntimeError: shape '[2, 5, 4, 4]'")],
-     [("fix_does_not_run", "3b")]),
-    ([claim("3b", 1, 1, "correct", kind="code_patch", detail="runs; 4 edits vs minimal 3")],
-     [("non_minimal_fix", "3b")]),
-    ([claim("3b", 1, 1, "correct", kind="code_patch", detail="runs; 3 edits vs minimal 3")], []),
-    ([claim("3b", 1, 1, "error", kind="code_patch", detail="sandbox timeout")], []),
     ([claim("6e", 1, 1, "unverified", kind="big_o", in_homework=False, normalized="D**2*N")],
      [("invented_subpart", "6e")]),
+    # a part of a question the key does not know, or a bare question number: nothing invented
+    ([claim("9c", 1, 1, "unverified", kind="free_text", in_homework=False, normalized="x")], []),
+    ([claim("8", 1, 1, "unverified", kind="free_text", in_homework=False, normalized="x")], []),
 ])
 def test_claim_labels(claims, expected):
     assert _names(verdict_labels(_transcript("ua"), claims)) == expected
+
+
+def test_no_invented_subpart_outside_the_bank():
+    transcript = Transcript("t", "post.txt", "text", [Message("user", "q"), Message("assistant", "a")],
+                            homework="unknown")
+    claims = [claim("6e", 1, 1, "unverified", kind="big_o", in_homework=False, normalized="D**2*N"),
+              claim("3h", 1, 1, "unverified", kind="free_text", in_homework=False, normalized="W_o")]
+    assert verdict_labels(transcript, claims) == []
+
+
+PATCH = {"edited_units": ["self.W_o", "split_heads"], "minimal_units": ["self.W_o", "split_heads"]}
+BLANKS = '{"a": "d_model", "d": "Q", "e": "sigmoid", "f": "V"}'
+
+
+# The verifier's facts, not its wording, decide each label: one row per fact pattern.
+@pytest.mark.parametrize("kind, verdict, facts, expected", [
+    # code patches: runs / error class / edit counts
+    ("code_patch", "incorrect", {"runs": False, "error_class": "RuntimeError", "edits": 1, "minimal_edits": 3},
+     ["fix_does_not_run"]),
+    ("code_patch", "correct", {**PATCH, "runs": True, "edits": 4, "minimal_edits": 3}, ["non_minimal_fix"]),
+    ("code_patch", "correct", {**PATCH, "runs": True, "edits": 3, "minimal_edits": 3}, []),
+    ("code_patch", "incorrect", {**PATCH, "runs": False, "edits": 4, "minimal_edits": 3}, ["fix_does_not_run"]),
+    ("code_patch", "error", {**PATCH, "edits": 4, "minimal_edits": 3}, []),  # the sandbox failed: no verdict
+    ("code_patch", "incorrect", {"runs": True}, ["other_error"]),  # ran, wrong values: nothing more specific
+    ("code_patch", "incorrect", {"runs": True, "output_shape": [2, 5, 16], "expected_shape": [2, 5, 8]},
+     ["wrong_shape"]),
+    # code blanks
+    ("code_blanks", "incorrect", {"runs": False, "error_class": "AttributeError", "wrong_blanks": ["e"]},
+     ["wrong_blank"]),
+    ("code_blanks", "incorrect", {"runs": True, "wrong_blanks": ["a", "h"]}, ["wrong_blank"]),
+    ("code_blanks", "incorrect", {"runs": True, "wrong_blanks": []}, ["other_error"]),
+    # shapes and vectors
+    ("choice", "incorrect", {"claim_shape": ["h", "d", "k"], "reference_shape": ["h", "d", "q"]}, ["wrong_shape"]),
+    ("choice", "incorrect", {"claim_shape": ["d", "q"], "reference_shape": ["h", "d", "q"]}, ["wrong_shape"]),
+    ("vector", "incorrect", {"claim_length": 4, "reference_length": 3}, ["wrong_shape"]),
+    ("vector", "incorrect", {"claim_length": 3, "reference_length": 3, "wrong_entries": [0, 2]}, ["wrong_value"]),
+    ("vector", "correct", {"claim_length": 3, "reference_length": 3, "wrong_entries": []}, []),
+    # einsum subscripts and big-O terms
+    ("choice", "incorrect", {"claim_subscripts": "bd,dk->bk", "reference_subscripts": "bd,hdq->bhq"},
+     ["wrong_einsum_subscripts"]),
+    ("choice", "incorrect", {"claim_subscripts": "bd,hdq->bhq", "reference_subscripts": "bd,hdq->bhq"},
+     ["other_error"]),
+    ("big_o", "incorrect", {"bound_relation": "tighter", "missing_terms": ["M*N**2"], "extra_terms": []},
+     ["wrong_complexity_term"]),
+    ("big_o", "incorrect", {"bound_relation": "looser", "missing_terms": [], "extra_terms": ["b*d*n*h"]},
+     ["wrong_complexity_term"]),
+    ("big_o", "incorrect", {"bound_relation": "incomparable", "missing_terms": ["D**2*N"], "extra_terms": ["N**2"]},
+     ["wrong_complexity_term"]),
+    # no facts at all: the English detail is never read
+    ("code_patch", "incorrect", {}, ["other_error"]),
+])
+def test_labels_from_facts(kind, verdict, facts, expected):
+    part = {"code_patch": "3b", "code_blanks": "3a", "choice": "4a", "vector": "2a", "big_o": "6c"}[kind]
+    c = claim(part, 1, 1, verdict, kind=kind, normalized=BLANKS if kind == "code_blanks" else "x", facts=facts,
+              detail="fix does not run: RuntimeError; edits 4 (a, b, c, d) vs minimal 3 (a, b, c)")
+    assert [name for name, _ in _names(verdict_labels(_transcript("ua"), [c]))] == expected
+
+
+def test_fact_evidence_names_what_differs():
+    c = claim("3a", 1, 1, "incorrect", kind="code_blanks", normalized=BLANKS, facts={"wrong_blanks": ["e"]})
+    c2 = claim("3b", 1, 1, "correct", kind="code_patch", normalized="x",
+               facts={**PATCH, "runs": True, "edits": 3, "minimal_edits": 2, "minimal_units": ["self.W_o"]})
+    assert sorted(lb.evidence for lb in verdict_labels(_transcript("ua"), [c, c2])) == [
+        "(e) sigmoid", "3 edits (self.W_o, split_heads) where 2 suffice (self.W_o)"]
 
 
 # Attempt sequences: a movement counts only with a user turn between the two attempts.

@@ -57,3 +57,38 @@ def test_two_writers_keep_each_others_verdicts(tmp_path):
     assert len(merged) == 2
     assert merged.get(claim("1b", "d", "d"), "hw09", "1").detail == "from the first"
     assert second.get(claim("1b", "d", "d"), "hw09", "1").detail == "from the first"  # read through
+
+
+# The verifier's facts survive the cache (memory and disk) and reach the claim as a JSON object;
+# a store written before facts existed is replaced, not misread
+@pytest.mark.parametrize("facts", [
+    {"edits": 4, "minimal_edits": 3, "runs": True, "edited_units": ["a", "b"]},
+    {"claim_shape": ["h", "d", "k"], "reference_shape": ["h", "d", "q"]},
+    {},
+])
+def test_facts_round_trip(tmp_path, facts):
+    from tractor.verify.outcome import incorrect
+
+    c = claim("4a", "[h, d, k]", "[h, d, k]")
+    cache = VerdictCache(tmp_path / "v.sqlite")
+    cache.put(c, "hw09", "1", incorrect("x", facts=facts))
+    assert dict(cache.get(c, "hw09", "1").facts) == facts
+    cache.save()
+    assert dict(VerdictCache(tmp_path / "v.sqlite").get(c, "hw09", "1").facts) == facts
+
+
+def test_store_without_facts_column_is_replaced(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE verdicts (key TEXT PRIMARY KEY, verdict TEXT, detail TEXT, reference TEXT)")
+        db.execute("INSERT INTO verdicts VALUES ('k', 'correct', 'd', 'r')")
+    cache = VerdictCache(path)
+    assert len(cache) == 0 and cache.get(claim("1b", "d", "d"), "hw09", "1") is None
+
+
+def test_verified_claim_carries_facts():
+    judged = verify_claims([claim("2a", "[3, 11, 5, 2]", "[3, 11, 5, 2]")], HW09)
+    assert judged[0].verdict == "incorrect"
+    assert judged[0].fact_map == {"claim_length": 4, "reference_length": 3}

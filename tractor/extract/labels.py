@@ -77,7 +77,7 @@ def read_label(s: str) -> Label | None:
 
 
 _QUALIFIED_IN_PROSE = re.compile(
-    rf"(?<![\w(^_{{])(\d{{1,2}})(?:\s*\(\s*([a-j])\s*\)|([a-j])(?=(?:{_ROMAN})?(?:\)|\W|$)))"
+    rf"(?:(?<=\b[Qq])|(?<![\w(^_{{]))(\d{{1,2}})(?:\s*\(\s*([a-j])\s*\)|([a-j])(?=(?:{_ROMAN})?(?:\)|\W|$)))"
     rf"(?:\s*\(\s*({_ROMAN})\s*\)|({_ROMAN})(?=\)|\W|$))?\)?")
 
 

@@ -7,18 +7,24 @@ Bare letters take their question from the conversation: a "Problem 6" heading, a
 from the key, the user's "now solve 2" / "next question", the previous answer, and as a last
 resort the key question whose parts cover the letters written. Text before the first label goes
 to the parts the user asked about ("for g) just to confirm..."); a user turn that names no part
-but challenges or quotes the previous answer ("Are you sure? I thought ...") asks about the part
-that answer was about (see :func:`follow_up_part`). Labels before a "Solution"
-heading are the problem restated, not answered. Inside a code-blanks part, bare "(b)" rows are
-blanks, not parts. Every later message answering a part is a new attempt.
+but challenges, quotes or pastes back an earlier answer ("Are you sure? I thought ...", "you
+said s = d", a traceback of its code) asks about the part that answer was about (see
+:func:`follow_up_part`). Labels before a "Solution" heading are the problem restated, not
+answered. The key decides what a letter is: a letter the key's question has is that part; a
+code blank's letter (the keys of a code-blanks part's reference) is a blank of that part,
+however it is marked, from the model or the user; a roman numeral is a sub-part of the letter
+above it or asked about ("6(b)" then "(i)" is 6b.i); any other letter is a part the key lacks
+(an invented sub-part) only when written as a heading of the answer's structure. Every later
+message answering a part is a new attempt.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
-from ..homeworks import AnswerKey
+from ..homeworks import AnswerKey, parse_part_id
 from ..records import ASSISTANT, USER, Transcript
 from .code import blank_value
 from .labels import ROMANS, Label, find_labels, part_id, read_label
@@ -45,6 +51,17 @@ _FOLLOW_UP = re.compile(
     r"|your\s+(?:answer|solution|result|derivation|reasoning)|how\s+come|(?:that'?s|is)\s+(?:wrong|incorrect|not\s+right)"
     r"|reconsider|mistake)\b")
 _QUOTED = re.compile(r"[\"“”]([^\"“”\n]{3,})[\"“”]|`([^`\n]{3,})`|\$([^$\n]{3,})\$")
+# "you said s = d, but ...": the statement quoted back, to the end of its clause
+_YOU_SAID = re.compile(r"(?i)\byou\s+(?:said|wrote|claimed|stated|gave|got|had)\s+(?:that\s+)?"
+                       r"((?:(?!\s(?:but|and|which|while|though|although|whereas|yet|so|because|since"
+                       r"|earlier|before|above|previously|in)\b)"
+                       r"[^.?!;,\n]){3,80})")
+# a pasted error from running an answer's code
+_ERROR_PASTE = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(?:Error|Exception):", re.M)
+# a line of code or of a traceback: an assignment, a call, a def/return (not an English sentence)
+_CODE_LINE = re.compile(r"^\s*(?:def |return |class |self\.|[\w.]+\s*=\s*\S|[\w.]+\([^)]*\)\s*$)")
+_TRACEBACK_FRAME = re.compile(r'File "')
+_CODE_KINDS = ("code_blanks", "code_patch")
 
 
 @dataclass(frozen=True)
@@ -68,35 +85,63 @@ class _Context:
     letter: str = ""
     part: str = ""
     targets: list[str] = field(default_factory=list)
+    invented: set[str] = field(default_factory=set)  # parts the key lacks that the model gave a heading
 
 
 def segment_parts(transcript: Transcript, key: AnswerKey | None) -> list[PartSpan]:
     """Spans of every assistant message, with part ids and attempt numbers (1 = first answer)."""
     aliases = {upper: lower for m in transcript.messages for lower, upper in _ALIAS.findall(m.content)}
-    ctx, spans, previous = _Context(), [], []
+    ctx, spans = _Context(), []
     for index, message in enumerate(transcript.messages):
         if message.role == USER:
-            if not _read_user(message.content, ctx, key) and (part := follow_up_part(message.content, previous)):
+            if not _read_user(message.content, ctx, key) and (part := follow_up_part(message.content, spans, key)):
                 ctx.targets = [part]
         elif message.role == ASSISTANT:
-            previous = _segment_message(message.content, index, ctx, key, aliases)
-            spans.extend(previous)
+            spans.extend(_segment_message(message.content, index, ctx, key, aliases))
     return number_attempts(spans)
 
 
-def follow_up_part(text: str, previous: list[PartSpan]) -> str | None:
-    """The part a user turn that names none asks about, when it questions or quotes the answer
-    before it ("Are you sure? I thought it should be d", "You describe ... How come ..."): the
-    only part that answer gave, or the only one whose text holds what the user quotes. None
-    when the turn is not about that answer or the part under discussion is ambiguous."""
+def follow_up_part(text: str, earlier: list[PartSpan], key: AnswerKey | None = None) -> str | None:
+    """The part a user turn that names none asks about, when it questions, quotes or pastes
+    something back from an earlier answer: what it quotes ("you said s = d", `x_i x_j`, a line
+    of code or of a traceback) found in the text of exactly one part, the latest answer's first;
+    else, when it questions the answer before it ("Are you sure? I thought it should be d") or
+    pastes an error from running it, the only part (the only code part, for an error) that answer
+    gave. None when the turn is not about an earlier answer or the part is ambiguous."""
+    quotes = [_compact(q) for q in _quotes(text)]
+    messages = sorted({s.message_index for s in earlier}, reverse=True)
+    for index in messages if quotes else ():
+        spans = [(s.part, _compact(s.text)) for s in earlier if s.message_index == index]
+        quoted = list(dict.fromkeys(part for part, said in spans for q in quotes if q in said))
+        if len(quoted) == 1:
+            return quoted[0]
+        if len(quoted) > 1:
+            return None
+    previous = [s for s in earlier if messages and s.message_index == messages[0]]
     parts = list(dict.fromkeys(s.part for s in previous))
-    quotes = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
-    quoted = [p for p in parts if any(q.strip() in s.text for q in quotes for s in previous if s.part == p)]
-    if len(quoted) == 1:
-        return quoted[0]
-    if len(parts) == 1 and (quoted or _FOLLOW_UP.search(text)):
+    if _ERROR_PASTE.search(text) and key is not None:
+        code = [p for p in parts if (kp := key.part(p)) is not None and kp.kind in _CODE_KINDS]
+        if len(code) == 1:
+            return code[0]
+    if len(parts) == 1 and (_FOLLOW_UP.search(text) or _ERROR_PASTE.search(text)):
         return parts[0]
     return None
+
+
+def _quotes(text: str) -> list[str]:
+    """What a user turn quotes back: quoted or backticked or $-delimited spans, what follows
+    "you said", a "> " quote block, and the lines of a pasted code block or traceback."""
+    found = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+    found += [m[1] for m in _YOU_SAID.finditer(text)]
+    found += [line.lstrip("> ").strip() for line in text.split("\n") if line.startswith(">")]
+    found += [line.strip() for line in text.split("\n")
+              if _CODE_LINE.search(line) and not _TRACEBACK_FRAME.match(line.strip())]
+    return [q for q in found if len(_compact(q)) >= 3]
+
+
+def _compact(text: str) -> str:
+    """Text compared without spacing, math delimiters and markup: "s = \\sqrt{d}" ~ "$s=\\sqrt{d}$"."""
+    return re.sub(r"[\s$`*]|\\[,;!: ]", "", text)
 
 
 def number_attempts(spans: list[PartSpan]) -> list[PartSpan]:
@@ -131,8 +176,19 @@ def _read_user(text: str, ctx: _Context, key: AnswerKey | None) -> bool:
         for m in _USER_PART.finditer(text):
             letter, roman = (m[1], m[2]) if m[1] else (m[3], m[4]) if m[3] else (m[5], m[6])
             targets.append(part_id(ctx.question, letter.lower(), (roman or "").lower()))
-    ctx.targets = list(dict.fromkeys(targets))
+    ctx.targets = list(dict.fromkeys(t for t in (_user_target(t, ctx, key) for t in targets) if t))
     return bool(refs or qualified or targets or _NEXT_QUESTION.search(text) or _USER_PART.search(text))
+
+
+def _user_target(pid: str, ctx: _Context, key: AnswerKey | None) -> str | None:
+    """What a part the user names is: a key part (or a heading over key parts); a blank's label
+    ("for (e), shouldn't it be ...") is the code-blanks part; a part the model itself gave under
+    a heading stays that part. Anything else names no part: the user's slip invents nothing."""
+    if key is None or _in_key(pid, key) or _has_children(pid, key) or pid in ctx.invented:
+        return pid
+    parsed = parse_part_id(pid)
+    blanks = _blanks_part(parsed[0], parsed[1], key) if parsed and not parsed[2] else None
+    return blanks.id if blanks else None
 
 
 def _segment_message(text: str, index: int, ctx: _Context, key: AnswerKey | None,
@@ -163,17 +219,77 @@ def _segment_message(text: str, index: int, ctx: _Context, key: AnswerKey | None
         end = m.end() if row else -1
         question = label.question or ctx.question
         if question is None:
-            pending.append((pos, end, label, raw, row))
+            pending.append((pos, end, label, raw, row, line))
             continue
-        pid = _resolve(label, question, ctx, key)
-        starts.append((pos, end, pid, raw, row))
+        if (pid := _place(label, question, line, ctx, key)) is not None:
+            starts.append((pos, -1 if _is_blanks(pid, key) else end, pid, raw, row))
     if pending:
-        question = _infer_question({lab.letter for _, _, lab, _, _ in pending}, text, key)
+        question = _infer_question({lab.letter for _, _, lab, _, _, _ in pending}, text, key)
         if question is not None:
             ctx.question = question
-            starts += [(p, e, _resolve(lab, question, ctx, key), raw, row) for p, e, lab, raw, row in pending]
+            for p, e, lab, raw, row, line in pending:
+                if (pid := _place(lab, question, line, ctx, key)) is not None:
+                    starts.append((p, -1 if _is_blanks(pid, key) else e, pid, raw, row))
             starts.sort()
     return _spans(text, index, starts, ctx, key)
+
+
+def _place(label: Label, question: int, line: str, ctx: _Context, key: AnswerKey | None) -> str | None:
+    """The part a label line starts, or None when the line starts none: a code blank's label
+    inside that code's answer, or a letter the key's question lacks written as a list item
+    rather than a heading. A blank's label outside its code's answer starts that answer."""
+    pid, letter = _resolve(label, question, ctx, key)
+    if key is None or _in_key(pid, key) or _has_children(pid, key) or not letter:
+        ctx.question, ctx.letter, ctx.part = question, letter, pid
+        return pid
+    blanks = None if label.roman else _blanks_part(question, label.letter, key)
+    if blanks is not None:
+        if ctx.part == blanks.id:
+            return None
+        ctx.question, ctx.letter, ctx.part = question, "", blanks.id
+        return blanks.id
+    if not _structural(line, label):
+        return None
+    if key.question(question) is not None:
+        ctx.invented.add(pid)
+    ctx.question, ctx.letter, ctx.part = question, letter, pid
+    return pid
+
+
+def _structural(line: str, label: Label) -> bool:
+    """The label is a heading of the answer's structure: marked as a heading or bold, written
+    with its question number or a keyword ("6(e) Complexity", "Part (e)"), or alone on its line
+    or before a short title -- not a list item that states a value ("(e) softmax", "e) = 4")."""
+    stripped = line.strip()
+    if stripped.startswith(("#", "**", "__")) or label.qualified or label.keyword:
+        return True
+    rest = _LEAD.sub("", line)[label.end:].strip(" *_:.—–-")
+    return not rest or (len(rest.split()) <= 8 and not re.search(r"[$=`\\(\[{\d|]", rest)
+                        and rest[:1].isupper())
+
+
+def _blanks_part(question: int, letter: str, key: AnswerKey | None):
+    """The question's code-blanks part when ``letter`` names one of its blanks (the letters of
+    the key's reference object), else None."""
+    if key is None or not letter:
+        return None
+    for part in key.parts:
+        if part.kind == "code_blanks" and part.question == question and letter in _blank_letters(part.reference):
+            return part
+    return None
+
+
+def _blank_letters(reference: str) -> set[str]:
+    try:
+        value = json.loads(reference)
+    except ValueError:
+        return set()
+    return set(value) if isinstance(value, dict) else set()
+
+
+def _is_blanks(pid: str, key: AnswerKey | None) -> bool:
+    part = key.part(pid) if key else None
+    return bool(part and part.kind == "code_blanks")
 
 
 def _spans(text, index, starts, ctx, key) -> list[PartSpan]:
@@ -213,11 +329,12 @@ def _line_label(line: str, aliases: dict[str, str], ctx: _Context,
     label = read_label(body)
     heading = stripped.startswith("#") or stripped.startswith("**")
     if label and not (label.question is None and not label.letter and not label.roman):
-        if (label.letter and not label.qualified and not heading and _is_blank_row(label, ctx, key)
-                and (blank_value(body[label.end:]) or stripped.endswith(":")
-                     or not _names_key_part(label, ctx, key))):
+        if (label.letter and not label.qualified and _is_blank_row(label, ctx, key)
+                and ((blank_value(body[label.end:]) and not stripped.startswith("#"))
+                     or (not heading and (stripped.endswith(":") or not _names_key_part(label, ctx, key))))):
             # a PDF drops the "#" of "(b) Making it work": a line naming a key part is that part
-            # unless it states a blank's code or introduces it ("(b) The input of W_v is:")
+            # unless it states a blank's code ("**(b)** `d_model`") or introduces it ("(b) The
+            # input of W_v is:")
             return None
         return label, body[:label.end].strip(), False
     if re.search(r"[:?]\s*[*_]*\s*$", stripped):
@@ -252,17 +369,35 @@ def _is_blank_row(label: Label, ctx: _Context, key: AnswerKey | None) -> bool:
     return bool(part and part.kind == "code_blanks" and not label.keyword and label.question is None)
 
 
-def _resolve(label: Label, question: int, ctx: _Context, key: AnswerKey | None) -> str:
+def _resolve(label: Label, question: int, ctx: _Context, key: AnswerKey | None) -> tuple[str, str]:
+    """(part id, its letter) of a label in ``question``. A roman numeral without a letter is
+    a sub-part of the letter above it ("(i)" under "(b)" is 6b.i, not part 6i), else of the
+    letter the user asked about ("now do 6(b)"), else of the question's only letter with
+    sub-parts in the key."""
     letter, roman = label.letter, label.roman
-    if (letter in ROMANS and not roman and label.question is None and ctx.letter
-            and _has_children(part_id(question, ctx.letter), key)):
-        letter, roman = ctx.letter, letter  # "(i)" under "(b)" is 6b.i, not part i
+    if letter in ROMANS and not roman and label.question is None and not _in_key(part_id(question, letter), key):
+        parent = _parent_letter(question, ctx, key)
+        if parent:
+            letter, roman = parent, letter
     if roman and not letter:
-        letter = ctx.letter
-    ctx.question, ctx.letter = question, letter
-    pid = part_id(question, letter, roman) if letter else str(question)
-    ctx.part = pid
-    return pid
+        letter = _parent_letter(question, ctx, key) or ctx.letter
+    return (part_id(question, letter, roman) if letter else str(question)), letter
+
+
+def _parent_letter(question: int, ctx: _Context, key: AnswerKey | None) -> str:
+    if ctx.letter and _has_children(part_id(question, ctx.letter), key):
+        return ctx.letter
+    parents = [p for p in dict.fromkeys(_letter_of(p.id) for p in (key.parts if key else ()) if p.question == question
+                                        and "." in p.id) if p]
+    asked = [p for p in parents if any(_letter_of(t) == p and t.startswith(str(question)) for t in ctx.targets)]
+    if len(asked) == 1:
+        return asked[0]
+    return parents[0] if len(parents) == 1 else ""
+
+
+def _letter_of(pid: str) -> str:
+    parsed = parse_part_id(pid)
+    return parsed[1] if parsed else ""
 
 
 def _note_question(line: str, ctx: _Context, key: AnswerKey | None) -> None:
@@ -292,7 +427,7 @@ def _infer_question(letters: set[str], text: str, key: AnswerKey | None) -> int 
     lower = text.lower()
     covering = []
     for q in key.questions:
-        have = {p.id[len(str(q.number))] for p in key.parts if p.question == q.number}
+        have = {_letter_of(p.id) for p in key.parts if p.question == q.number}
         if letters <= have:
             covering.append((sum(ph.lower() in lower for ph in q.phrasings), q.number))
     if len(covering) == 1:
@@ -308,7 +443,9 @@ def _in_key(pid: str, key: AnswerKey | None) -> bool:
 
 
 def _has_children(pid: str, key: AnswerKey | None) -> bool:
-    return bool(key and any(p.id.startswith(pid + ".") for p in key.parts))
+    parsed = parse_part_id(pid)
+    return bool(key and parsed and not parsed[2]
+                and any((parse_part_id(p.id) or (0, "", ""))[:2] == parsed[:2] and "." in p.id for p in key.parts))
 
 
 def _is_parent(pid: str, key: AnswerKey | None) -> bool:

@@ -147,10 +147,13 @@ def check_blanks(claim: Claim, part: Part, key) -> Outcome:
         return stop
     worst, failures = _compare(results)
     runs = f"{len(_CASES)} seeds/shapes (batch, seq, d_model, heads) {list(MHA_SHAPES)}"
+    facts = {**_run_facts(results), "wrong_blanks": sorted(b for b, v in stated.items()
+                                                           if b in reference and _code(v) != _code(reference[b]))}
     if failures:
-        return incorrect(f"filled class fails: {failures[0]}", part.reference)
+        return incorrect(f"filled class fails: {failures[0]}", part.reference, facts)
     if worst > 1e-9:
-        return incorrect(f"filled class differs from reference attention by {worst:.3g} over {runs}", part.reference)
+        return incorrect(f"filled class differs from reference attention by {worst:.3g} over {runs}", part.reference,
+                         facts)
     if unstated:
         return unverified(f"blanks {', '.join(unstated)} not stated; the stated ones match the reference")
     return correct(f"matches reference attention (max |diff| {worst:.2g}) over {runs}", part.reference)
@@ -248,17 +251,35 @@ def check_patch(claim: Claim, part: Part, key) -> Outcome:
     changed = patched.changed - _base_patch(part, key).changed  # restating the question's own change: no edit
     edits = (f"edits {len(changed)} ({', '.join(sorted(changed)) or 'none'}) "
              f"vs minimal {size} ({', '.join(units)})")
+    facts = {"edits": len(changed), "edited_units": sorted(changed), "minimal_edits": size,
+             "minimal_units": list(units)}
     results, stop = _run(patched.source)
     if stop:
-        return Outcome(stop.verdict, f"{stop.detail}; {edits}", part.reference)
+        return Outcome(stop.verdict, f"{stop.detail}; {edits}", part.reference, facts)
     worst, failures = _compare(results)
+    facts.update(_run_facts(results))
     if failures:
         failing = " ".join(r.get("where", [""])[-1] for r in results if not r["ok"] and r.get("where"))
         loose = [t for t in prose + patched.unplaced if any(w and w in t for w in failing.split())]
         if loose:
             return unverified(f"runs fail ({failures[0]}) but an edit that could not be placed "
-                              f"concerns it: {loose[0][:80]}; {edits}")
-        return incorrect(f"fix does not run: {failures[0]}; {edits}", part.reference)
+                              f"concerns it: {loose[0][:80]}; {edits}", facts=facts)
+        return incorrect(f"fix does not run: {failures[0]}; {edits}", part.reference, facts)
     agrees = "matches" if worst < 1e-9 else f"differs by {worst:.3g} from"
     return correct(f"runs, output [batch, seq, d_model] on {len(_CASES)} seeds/shapes, {agrees} reference "
-                   f"attention with wider values; {edits}", part.reference)
+                   f"attention with wider values; {edits}", part.reference, facts)
+
+
+def _run_facts(results: list[dict]) -> dict:
+    """Whether every case ran, the exception class of the first that did not, and the first
+    output shape that is not [batch, seq, d_model]."""
+    failed = [r for r in results if not r.get("ok")]
+    facts = {"runs": not failed, **({"error_class": failed[0]["error"].split(":")[0]} if failed else {})}
+    shapes = [(r.get("shape"), [c["batch"], c["seq"], c["d_model"]]) for c, r in zip(_CASES, results) if r.get("ok")]
+    if wrong := next(((got, want) for got, want in shapes if got != want), None):
+        facts["output_shape"], facts["expected_shape"] = wrong
+    return facts
+
+
+def _code(text: str) -> str:
+    return re.sub(r"\s+", "", str(text))

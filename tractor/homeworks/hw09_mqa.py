@@ -59,12 +59,13 @@ def check_shape(claim: Claim, part: Part, key) -> Outcome:
         return unverified(f"unknown dimension in {shape}")
     worst, failure = _run_with(part.extra["slot"], shape, None)
     ran = f"fails in the step: {failure}" if failure else f"runs, max |diff| {worst:.2g}"
+    facts = {"claim_shape": shape, "reference_shape": ref}
     if shape == ref:
         return correct(f"shape [{', '.join(shape)}] {ran} over {len(SEEDS)} seeds", part.reference)
     if not failure and [MQA_SIZES[c] for c in shape] == [MQA_SIZES[c] for c in ref]:
         return incorrect(f"names [{', '.join(shape)}] where [{', '.join(ref)}] belongs; equal sizes only "
-                         f"because q = k = v = d/h ({ran})", part.reference)
-    return incorrect(f"shape [{', '.join(shape)}] {ran}", part.reference)
+                         f"because q = k = v = d/h ({ran})", part.reference, facts)
+    return incorrect(f"shape [{', '.join(shape)}] {ran}", part.reference, facts)
 
 
 def check_einsum(claim: Claim, part: Part, key) -> Outcome:
@@ -78,9 +79,13 @@ def check_einsum(claim: Claim, part: Part, key) -> Outcome:
     if any(c not in MQA_SIZES for c in first + second + out):
         return unverified(f"unknown index letters in {first},{second}->{out}")
     worst, failure = _run_with(slot, list(second), f"{first},{second}->{out}")
+    ref = _EINSUM.search(part.reference.replace(" ", ""))
+    facts = {"claim_subscripts": f"{first},{second}->{out}",
+             **({"reference_subscripts": f"{ref[1]},{ref[2]}->{ref[3]}"} if ref else {})}
     if failure:
-        return incorrect(f"einsum {first},{second}->{out} fails in the MQA step: {failure}", part.reference)
+        return incorrect(f"einsum {first},{second}->{out} fails in the MQA step: {failure}", part.reference, facts)
     if worst > 1e-9:
-        return incorrect(f"einsum {first},{second}->{out} changes the step's output by {worst:.3g}", part.reference)
+        return incorrect(f"einsum {first},{second}->{out} changes the step's output by {worst:.3g}", part.reference,
+                         facts)
     return correct(f"einsum {first},{second}->{out} reproduces the reference MQA step over {len(SEEDS)} seeds "
                    f"(max |diff| {worst:.2g})", part.reference)

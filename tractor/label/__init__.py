@@ -1,7 +1,8 @@
 """Error-type labels: what kind of mistake a transcript shows, where, and who decided it.
 
 Entry point: :func:`label_transcript` (``Transcript`` + its verified ``Claim`` list ->
-``list[Label]``); :data:`LABEL_DEFINITIONS` is what the dataset card prints.
+``list[Label]``); :data:`LABEL_DEFINITIONS` is what the dataset card prints,
+:data:`LABEL_EXPLANATIONS` one line per label for a report.
 
 Three kinds of detector, each recorded in ``Label.detector``:
 
@@ -31,18 +32,56 @@ LABEL_DEFINITIONS: dict[str, str] = {
     "wrong_coefficients": "A feature map or expansion with exactly the right monomials but wrong weights "
                           "(e.g. a missing sqrt(2) on cross terms), judged against the reference kernel or the "
                           "kernel the model itself stated.",
-    "fix_does_not_run": "A code fix that raises when applied to the homework's template.",
-    "non_minimal_fix": "A code fix that runs but edits more than the smallest edit set that runs.",
-    "invented_subpart": "An answer to a part the homework does not have (a '6(e)' when question 6 ends at (d)).",
+    "wrong_monomials": "A feature map whose components are not the kernel's monomials (e.g. squares without the "
+                       "cross terms x_i x_j), so no choice of weights reproduces the kernel.",
+    "wrong_shape": "A chosen tensor shape that is not the key's ([h, d, k] for W_q's [h, d, q]), a vector "
+                   "with the wrong number of entries, or code that runs but returns the wrong output shape.",
+    "wrong_value": "A vector of the right length with wrong entries (e.g. the attention scores or the query "
+                   "given as the argmax-attention output).",
+    "wrong_einsum_subscripts": "An einsum whose subscripts differ from the key's and change the result "
+                               "(run in the homework's computation).",
+    "wrong_complexity_term": "A big-O bound that misses a term of the reference (O(N^2 D) for O(N^2 D + N^2 M)) "
+                             "or adds one beyond it.",
+    "wrong_blank": "A code blank filled differently from the key where the filled-in class then fails or "
+                   "computes something else (run in the sandbox).",
+    "fix_does_not_run": "A code fix that raises when applied to the homework's template (run in the sandbox).",
+    "non_minimal_fix": "A code fix that runs but edits more units (methods, assignments) than the smallest edit "
+                       "set that runs.",
+    "invented_subpart": "An answer under its own heading to a part the homework does not have (a '6(e)' when "
+                        "question 6 ends at (d)); never a code blank's label, never on a homework outside the bank.",
     "self_corrected": "An incorrect attempt on a part followed, after a user turn, by a correct one. Where the "
-                      "verifier cannot judge the part (an invented subpart), a user turn calling the attempt wrong "
-                      "followed by the model acknowledging it and answering again (detector model, lower confidence).",
+                      "verifier cannot judge the part at all (an invented subpart, free text), a user turn calling "
+                      "the attempt wrong followed by the model acknowledging it and answering again (detector "
+                      "model, lower confidence).",
     "flip_to_wrong": "A correct attempt on a part followed, after a user turn, by an incorrect one.",
     "misattributed_citation": "A real paper credited to the wrong authors, year or venue (checked against a "
                               "curated table of papers).",
     "annotation_disagrees": "The student's annotation or summary says a part was right (or wrong) and the "
                             "verifier says the opposite.",
     "other_error": "An incorrect verdict that no specific label explains.",
+}
+
+# One line per label, for a report's key-findings table (the card prints the definitions above).
+LABEL_EXPLANATIONS: dict[str, str] = {
+    "refusal": "declined or gave only hints instead of answers",
+    "complied_after_refusal": "answered after first refusing",
+    "missing_bias_term": "dropped the kernel's additive constant ((q^T k)^2 for (q^T k + 1)^2)",
+    "wrong_constant": "off by a constant factor or a power (d for sqrt(d))",
+    "wrong_coefficients": "feature map with the right monomials but wrong weights (a missing sqrt(2))",
+    "wrong_monomials": "feature map with the wrong monomials (cross terms missing)",
+    "wrong_shape": "wrong tensor shape, vector length or output shape",
+    "wrong_value": "vector of the right length with wrong entries",
+    "wrong_einsum_subscripts": "einsum subscripts that change the result",
+    "wrong_complexity_term": "big-O bound missing a term of the reference, or adding one",
+    "wrong_blank": "code blank filled wrongly: the class then fails or computes something else",
+    "fix_does_not_run": "code fix that raises when run",
+    "non_minimal_fix": "code fix that runs but edits more than needed",
+    "invented_subpart": "answered a sub-part the question does not have",
+    "self_corrected": "a wrong attempt fixed after the student's turn",
+    "flip_to_wrong": "a right attempt changed to a wrong one after the student's turn",
+    "misattributed_citation": "credited a paper to the wrong authors, year or venue",
+    "annotation_disagrees": "the student's note contradicts the verifier",
+    "other_error": "judged wrong, no more specific label applies",
 }
 
 

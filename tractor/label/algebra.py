@@ -6,7 +6,8 @@ points, so no simplifier has to find a canonical form):
 
 * a constant factor or a power apart (``d`` vs ``sqrt(d)``),
 * the reference with its additive constants dropped (``qk**2`` vs ``(qk + 1)**2``),
-* a feature map whose monomials match the kernel's but whose weights do not.
+* a feature map whose monomials match the kernel's but whose weights do not,
+* a feature map whose monomials are not the kernel's.
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ def feature_map_weights(normalized: str, dim: int) -> dict[tuple[int, ...], floa
 def coefficient_mismatch(normalized: str, kernel: sympy.Expr, dim: int = 3) -> str:
     """How a feature map with exactly the kernel's monomials gets their weights wrong
     (``"x1*x2: phi gives 1, kernel needs 2"``); "" when the monomials differ or it is right."""
+    dim = _dimension(normalized, dim)
     want = kernel_weights(kernel, dim)
     if want is None:
         return ""
@@ -166,9 +168,33 @@ def coefficient_mismatch(normalized: str, kernel: sympy.Expr, dim: int = 3) -> s
     return "; ".join(f"{_monomial(m)}: phi gives {_nice(g)}, kernel needs {w}" for m, g, w in wrong[:3])
 
 
+def monomial_mismatch(normalized: str, kernel: sympy.Expr, dim: int = 3) -> str:
+    """How a feature map's monomials differ from the kernel's (``"lacks x1*x2; adds x1**3"``):
+    phi(q)·phi(k) cannot be the kernel whatever the weights; "" when the monomials agree."""
+    dim = _dimension(normalized, dim)
+    want = kernel_weights(kernel, dim)
+    if want is None:
+        return ""
+    got = {m for m, w in feature_map_weights(normalized, dim).items() if abs(w) > _TOL}
+    need = {m for m, w in want.items() if w != 0}
+    order = lambda m: (sum(m), [-e for e in m])  # noqa: E731
+    lacks, adds = sorted(need - got, key=order), sorted(got - need, key=order)
+    said = [f"lacks {', '.join(map(_monomial, lacks[:3]))}" if lacks else "",
+            f"adds {', '.join(map(_monomial, adds[:3]))}" if adds else ""]
+    return "; ".join(filter(None, said))
+
+
+def _dimension(normalized: str, dim: int) -> int:
+    """The input dimension a map written with literal indices fixes (x_1, x_2: D = 2), else ``dim``."""
+    from ..verify.feature_map import fixed_dimension, parse_families
+
+    return fixed_dimension(parse_families(normalized)) or dim
+
+
 def feature_map_drops_constant(normalized: str, kernel: sympy.Expr, dim: int = 3) -> bool:
     """True when phi(q)·phi(k) is the kernel without its additive constants: (q^T k)^2 for
     (q^T k + 1)^2, the feature-map form of a missing bias term."""
+    dim = _dimension(normalized, dim)
     stripped = without_constant_terms(kernel)
     want = kernel_weights(stripped, dim) if stripped != kernel else None
     if not want:

@@ -1,12 +1,14 @@
 """``self_corrected`` where the verifier cannot judge: a correction the conversation itself shows.
 
-An invented subpart, or a free-text part without a rubric, has no verdict, yet the post may show
+An invented subpart, or a free-text part, has no verdict the verifier could give, yet the post may show
 the correction plainly: the user says the answer is wrong ("your solution to 6e is incorrect"),
 the model acknowledges ("You're right to flag that", "Let me fix 6(e)") and answers again. That
 sequence -- an attempt not judged correct, a user sentence the stance classifier reads as "wrong"
 about that part (or about no named part), an acknowledgement in the opening of the next attempt,
 and a new attempt not judged incorrect -- is labelled with detector ``model`` and a confidence
-below the verifier's, because the revision itself is not checked.
+below the verifier's, because the revision itself is not checked. On a part the verifier can
+judge, an attempt left unverified (unread, unparsed) is no evidence either way: there only the
+verifier's incorrect -> correct counts.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def flagged_corrections(transcript: Transcript, claims: list[Claim]) -> list[Lab
                 continue
             if before.verdict and after.verdict:
                 continue  # both judged: the verifier's own movement labels cover it
+            if not _unjudgeable(before.claims + after.claims):
+                continue  # a part the verifier can judge: only its incorrect -> correct counts
             if not 0 <= before.message_index < after.message_index < len(messages):
                 continue
             said = [s for i in range(before.message_index + 1, after.message_index)
@@ -71,8 +75,17 @@ def flagged_corrections(transcript: Transcript, claims: list[Claim]) -> list[Lab
     return labels
 
 
+def _unjudgeable(claims: list[Claim]) -> bool:
+    """The verifier cannot judge this part at all (a part the key lacks, free text): an
+    unverified attempt there says nothing; elsewhere it is an unread claim, not a correction."""
+    return all(not c.in_homework or c.kind == "free_text" for c in claims)
+
+
 def _about(sentence: str, part: str) -> bool:
     """The sentence names this part, or names no part at all."""
+    from ..homeworks import parse_part_id
+
     refs = part_refs(sentence)
-    question = part.split(".")[0].rstrip("abcdefgh")
+    parsed = parse_part_id(part)
+    question = str(parsed[0]) if parsed else part
     return not refs or any(r.matches(part, question) for r in refs)

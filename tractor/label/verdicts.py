@@ -1,11 +1,14 @@
 """Labels read off the verifier's results: how each wrong claim is wrong, and how attempts move.
 
-Per claim: ``wrong_constant`` and ``missing_bias_term`` (expression vs reference, see
-:mod:`.algebra`), ``wrong_coefficients`` (feature map vs kernel), ``fix_does_not_run`` and
-``non_minimal_fix`` (the code verifier's detail), ``invented_subpart`` (a part the key lacks),
-``other_error`` (incorrect, and nothing more specific applies). Per part, the sequence of attempt
-verdicts gives ``self_corrected`` (incorrect -> correct) and ``flip_to_wrong`` (correct ->
-incorrect), only when a user turn lies between the two attempts.
+Per claim, from the verifier's ``facts`` (the fields of :mod:`tractor.verify.outcome`, never its
+English detail) and the claims' normalized forms (:mod:`.algebra`): ``fix_does_not_run``,
+``non_minimal_fix``, ``wrong_blank``, ``wrong_shape``, ``wrong_value``,
+``wrong_einsum_subscripts``, ``wrong_complexity_term``, ``wrong_constant``,
+``missing_bias_term``, ``wrong_coefficients``, ``wrong_monomials``; ``invented_subpart`` (a
+part the key lacks, of a question the key has); ``other_error`` (incorrect, and nothing more
+specific applies). Per part, the sequence of attempt verdicts gives ``self_corrected``
+(incorrect -> correct) and ``flip_to_wrong`` (correct -> incorrect), only when a user turn lies
+between the two attempts.
 """
 
 from __future__ import annotations
@@ -19,9 +22,6 @@ from . import algebra
 
 DETECTOR = "verifier"
 EVIDENCE_CHARS = 300
-# The code verifier's detail: "fix does not run: RuntimeError ..." / "runs; 4 edits vs minimal 3".
-_DOES_NOT_RUN = re.compile(r"\b(does not run|did not run|fails to run|not runnable)\b", re.I)
-_EDITS = re.compile(r"(\d+)\s+edits?\s+vs\.?\s+minimal\s+(\d+)", re.I)
 # A claim from a PDF may have lost superscripts and radicals: a "wrong constant" there is weaker.
 _PDF_CONFIDENCE = 0.5
 
@@ -67,11 +67,12 @@ def verdict_labels(transcript: Transcript, claims: list[Claim]) -> list[Label]:
     explained: set[int] = set()
     for i, claim in enumerate(claims):
         if not claim.in_homework:
-            add("invented_subpart", claim)
+            if _invented(claim, key):
+                add("invented_subpart", claim)
             explained.add(i)
             continue
-        for name, confidence in _how_wrong(claim, claims, key):
-            add(name, claim, confidence=confidence)
+        for name, confidence, evidence in _how_wrong(claim, claims, key):
+            add(name, claim, evidence, confidence)
             explained.add(i)
     for i, claim in enumerate(claims):
         if claim.verdict == "incorrect" and i not in explained:
@@ -81,22 +82,79 @@ def verdict_labels(transcript: Transcript, claims: list[Claim]) -> list[Label]:
     return list(labels.values())
 
 
-def _how_wrong(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float]]:
-    """The specific labels one claim earns, with their confidence."""
-    found = []
-    edits = _EDITS.search(claim.detail)
-    if claim.kind == "code_patch" and claim.verdict != "error":
-        if edits and int(edits[1]) > int(edits[2]):
-            found.append(("non_minimal_fix", 1.0))
-        if claim.verdict == "incorrect" and _DOES_NOT_RUN.search(claim.detail):
-            found.append(("fix_does_not_run", 1.0))
-    if claim.verdict != "incorrect" or not claim.normalized:
+def _invented(claim: Claim, key) -> bool:
+    """A part the key lacks, of a question the key has: on a homework outside the bank, or a
+    question the key does not know, a missing part says nothing about the model."""
+    from ..homeworks import parse_part_id
+
+    parsed = parse_part_id(claim.part)
+    return bool(key is not None and parsed and parsed[1] and key.question(parsed[0]) is not None)
+
+
+def _how_wrong(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float, str]]:
+    """The specific labels one claim earns, with their confidence and evidence ("" = the claim)."""
+    facts, found = claim.fact_map, []
+    if claim.verdict == "error":
         return found
-    if claim.kind == "expression":
-        found += _expression_errors(claim, key)
-    elif claim.kind == "feature_map":
-        found += _feature_map_errors(claim, claims, key)
+    if claim.kind == "code_patch":
+        if facts.get("runs") is True and facts.get("edits", 0) > facts.get("minimal_edits", facts.get("edits", 0)):
+            found.append(("non_minimal_fix", 1.0, _edits_evidence(facts)))
+        if claim.verdict == "incorrect" and facts.get("runs") is False:
+            found.append(("fix_does_not_run", 1.0, ""))
+    if claim.verdict != "incorrect":
+        return found
+    found += [(name, 1.0, evidence) for name, evidence in _fact_errors(claim, facts)]
+    if claim.normalized and claim.kind == "expression":
+        found += [(name, confidence, "") for name, confidence in _expression_errors(claim, key)]
+    elif claim.normalized and claim.kind == "feature_map":
+        found += [(name, confidence, "") for name, confidence in _feature_map_errors(claim, claims, key)]
     return found
+
+
+def _fact_errors(claim: Claim, facts: dict) -> list[tuple[str, str]]:
+    """Labels a wrong claim earns from what the verifier measured."""
+    found = []
+    if wrong := facts.get("wrong_blanks"):
+        found.append(("wrong_blank", _blanks_evidence(claim, wrong)))
+    shape, ref_shape = facts.get("claim_shape"), facts.get("reference_shape")
+    length, ref_length = facts.get("claim_length"), facts.get("reference_length")
+    output, expected = facts.get("output_shape"), facts.get("expected_shape")
+    if output is not None and expected is not None and output != expected:
+        found.append(("wrong_shape", f"output {output} where {expected} is expected"))
+    elif shape is not None and ref_shape is not None and shape != ref_shape:
+        found.append(("wrong_shape", f"[{', '.join(shape)}] where the key has [{', '.join(ref_shape)}]"))
+    elif length is not None and ref_length is not None and length != ref_length:
+        found.append(("wrong_shape", f"{length} entries where the key has {ref_length}: {claim.claim}"))
+    elif facts.get("wrong_entries"):
+        found.append(("wrong_value", f"entries {', '.join(str(i + 1) for i in facts['wrong_entries'])} differ: "
+                                     f"{claim.claim}"))
+    subscripts, ref_subscripts = facts.get("claim_subscripts"), facts.get("reference_subscripts")
+    if subscripts and ref_subscripts and subscripts != ref_subscripts:
+        found.append(("wrong_einsum_subscripts", f"{subscripts} where the key has {ref_subscripts}"))
+    missing, extra = facts.get("missing_terms") or [], facts.get("extra_terms") or []
+    if facts.get("bound_relation") and (missing or extra):
+        said = "; ".join(filter(None, [f"misses {', '.join(missing)}" if missing else "",
+                                       f"adds {', '.join(extra)}" if extra else ""]))
+        found.append(("wrong_complexity_term", f"{claim.claim} ({said})"))
+    return found
+
+
+def _edits_evidence(facts: dict) -> str:
+    units = lambda key: ", ".join(facts.get(key) or []) or "none"  # noqa: E731
+    return (f"{facts['edits']} edits ({units('edited_units')}) where {facts['minimal_edits']} suffice "
+            f"({units('minimal_units')})")
+
+
+def _blanks_evidence(claim: Claim, wrong: list[str]) -> str:
+    import json
+
+    try:
+        stated = json.loads(claim.normalized)
+    except ValueError:
+        stated = {}
+    if not isinstance(stated, dict):
+        stated = {}
+    return "; ".join(f"({b}) {stated.get(b, '?')}" for b in wrong)
 
 
 def _expression_errors(claim: Claim, key) -> list[tuple[str, float]]:
@@ -120,7 +178,7 @@ def _expression_errors(claim: Claim, key) -> list[tuple[str, float]]:
 def _feature_map_errors(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float]]:
     """missing_bias_term when phi reproduces the reference kernel minus its constant;
     wrong_coefficients when its monomials are right (for the reference kernel or the model's
-    own) and its weights are not."""
+    own) and its weights are not; else wrong_monomials when its monomials are not the kernel's."""
     part = key.part(claim.part) if key else None
     kernel_text = part.extra.get("kernel", "") if part else ""
     if not kernel_text:
@@ -136,6 +194,8 @@ def _feature_map_errors(claim: Claim, claims: list[Claim], key) -> list[tuple[st
             found.append(("missing_bias_term", 1.0))
         if any(k is not None and algebra.coefficient_mismatch(claim.normalized, k) for k in kernels):
             found.append(("wrong_coefficients", 1.0))
+        if not found and kernels[0] is not None and algebra.monomial_mismatch(claim.normalized, kernels[0]):
+            found.append(("wrong_monomials", 1.0))
     except ValueError:  # an unreadable family list: the verifier already said why
         return []
     return found

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from .folder import PARQUET_NAME
-from .schema import CONFIG_DOCS, CONFIGS, TRANSCRIPT_COLUMNS, arrow_schema
+from .schema import CLAIM_COLUMNS, CONFIG_DOCS, CONFIGS, TRANSCRIPT_COLUMNS, arrow_schema
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,8 @@ def _body(facts: CardFacts) -> str:
 
 
 def _other_columns() -> list[str]:
-    out = []
-    for config in CONFIGS[1:]:
+    out = ["## Columns of `claims`", "", *(f"- `{name}`: {doc}" for name, doc in CLAIM_COLUMNS.items()), ""]
+    for config in CONFIGS[2:]:
         names = ", ".join(f"`{f.name}`" for f in arrow_schema(config))
         out += [f"Columns of `{config}`: {names}.", ""]
     return out

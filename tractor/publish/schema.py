@@ -29,6 +29,24 @@ TRANSCRIPT_COLUMNS = {
     "partial": "non-empty when the file was damaged and only part of it was recovered",
 }
 
+CLAIM_COLUMNS = {
+    "transcript_id": "the conversation the claim belongs to",
+    "part": "homework part id (1c, 6b.ii); a part the key lacks keeps the id the model wrote",
+    "in_homework": "false for a part the homework's key does not have",
+    "attempt": "1 for the model's first answer to the part, 2 for its next, ...",
+    "message_index": "index in `messages` of the assistant turn that states the claim",
+    "kind": "expression, vector, choice, code_blanks, code_patch, big_o, feature_map or free_text",
+    "claim": "the claim as written",
+    "normalized": "the parsed form the verifier judged (\"\" when it could not be parsed)",
+    "verdict": "correct, incorrect, unverified (with the reason in `detail`) or error",
+    "detail": "why the verifier decided so, for people",
+    "reference": "the reference answer the claim was judged against",
+    "facts": "JSON object of what the verifier measured, for programs: edits, minimal_edits, runs, "
+             "error_class, output_shape/expected_shape, wrong_blanks, claim_shape/reference_shape, claim_subscripts/reference_subscripts, "
+             "claim_length/reference_length, wrong_entries, bound_relation, missing_terms, extra_terms "
+             "(\"\" when none)",
+}
+
 
 @cache
 def arrow_schema(config: str):

@@ -17,6 +17,7 @@ same checks.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 from ..homeworks import AnswerKey, Homework, Part
@@ -53,12 +54,12 @@ def _pdf_guard(claim: Claim, outcome: Outcome) -> Outcome:
     if "pdf-math" in tags and claim.kind in _MATH_KINDS and LOST_MATH in claim.claim \
             and outcome.verdict in ("correct", "incorrect"):
         return unverified(f"the PDF print lost math structure in this claim; would be {outcome.verdict}: "
-                          f"{outcome.detail}", outcome.reference)
+                          f"{outcome.detail}", outcome.reference, outcome.facts)
     if outcome.verdict != "incorrect":
         return outcome
     if "pdf-code" in tags and _DAMAGED_CODE.search(outcome.detail):
         return unverified(f"PDF code may have lost its layout; would be incorrect: {outcome.detail}",
-                          outcome.reference)
+                          outcome.reference, outcome.facts)
     return outcome
 
 
@@ -117,7 +118,8 @@ def verify_claims(claims: list[Claim], homework: Homework, cache: VerdictCache |
         tags = claim.detail.strip()
         detail = f"{outcome.detail} [{tags}]" if tags else outcome.detail
         out.append(dataclasses.replace(claim, verdict=outcome.verdict, detail=detail,
-                                       reference=outcome.reference or (part.reference if part else "")))
+                                       reference=outcome.reference or (part.reference if part else ""),
+                                       facts=json.dumps(outcome.facts, sort_keys=True) if outcome.facts else ""))
     if cache is not None:
         cache.save()
     return out

@@ -22,13 +22,14 @@ from pathlib import Path
 from ..records import Claim
 from .outcome import Outcome
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT, detail TEXT, reference TEXT)"
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT, detail TEXT, reference TEXT, "
+           "facts TEXT)")
 
 
 class VerdictCache:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path else None
-        self._memory: dict[str, tuple[str, str, str]] = {}
+        self._memory: dict[str, tuple[str, str, str, str]] = {}
         self._db = _open(self.path) if self.path else None
 
     @staticmethod
@@ -40,11 +41,17 @@ class VerdictCache:
         key = self.key(claim, homework, version)
         hit = self._memory.get(key)
         if hit is None and self._db is not None:
-            hit = self._db.execute("SELECT verdict, detail, reference FROM verdicts WHERE key = ?", (key,)).fetchone()
-        return Outcome(*hit) if hit else None
+            hit = self._db.execute("SELECT verdict, detail, reference, facts FROM verdicts WHERE key = ?",
+                                   (key,)).fetchone()
+        if not hit:
+            return None
+        verdict, detail, reference, facts = hit
+        return Outcome(verdict, detail, reference, json.loads(facts) if facts else {})
 
     def put(self, claim: Claim, homework: str, version: str, outcome: Outcome) -> None:
-        self._memory[self.key(claim, homework, version)] = (outcome.verdict, outcome.detail, outcome.reference)
+        self._memory[self.key(claim, homework, version)] = (
+            outcome.verdict, outcome.detail, outcome.reference,
+            json.dumps(outcome.facts, sort_keys=True) if outcome.facts else "")
 
     def __len__(self) -> int:
         stored = self._db.execute("SELECT count(*) FROM verdicts").fetchone()[0] if self._db else 0
@@ -57,7 +64,7 @@ class VerdictCache:
             return
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?)",
+                self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?)",
                                      [(k, *v) for k, v in self._memory.items()])
         except sqlite3.Error:
             return  # a store that cannot be written is only lost work; the verdicts stay in memory
@@ -73,7 +80,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
             db = sqlite3.connect(path, timeout=60, isolation_level="DEFERRED")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
-            db.execute("SELECT count(*) FROM verdicts").fetchone()
+            db.execute("SELECT facts FROM verdicts LIMIT 1").fetchone()  # a store of an older layout is replaced
             return db
         except sqlite3.DatabaseError:
             if attempt == 0 and path.is_file():

@@ -69,7 +69,11 @@ def check_vector(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
         claimed, reference = (_flat(json.loads(x)) for x in (claim.normalized, part.reference))
     except (ValueError, TypeError):
         return unverified(f"not a vector: {claim.normalized or claim.claim!r}")
-    return (correct if claimed == reference else incorrect)(f"claim {claimed} vs key {reference}", part.reference)
+    facts = {"claim_length": len(claimed), "reference_length": len(reference)}
+    if len(claimed) == len(reference):
+        facts["wrong_entries"] = [i for i, (c, r) in enumerate(zip(claimed, reference)) if c != r]
+    return (correct if claimed == reference else incorrect)(f"claim {claimed} vs key {reference}", part.reference,
+                                                            facts)
 
 
 def _flat(value) -> list[float]:
@@ -124,7 +128,8 @@ def check_big_o(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
         return unverified("resource not stated and the bound matches neither time nor memory: "
                           + "; ".join(f"{r} {big_o.describe(c)}" for r, c, _ in results))
     r, cmp, cross = results[0]
-    return incorrect(f"{label(r)}{big_o.describe(cmp)}; {cross}".rstrip("; "), part.reference)
+    facts = {"bound_relation": cmp.relation, "missing_terms": list(cmp.missing), "extra_terms": list(cmp.uncovered)}
+    return incorrect(f"{label(r)}{big_o.describe(cmp)}; {cross}".rstrip("; "), part.reference, facts)
 
 
 def check_feature_map(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
