@@ -80,8 +80,9 @@ def test_pdf_code_guard(blanks, edits, expected):
     assert verdict(part, normalized, normalized, detail="edits=1; pdf-code")[0] == expected
 
 
-# What the sandbox sends back is checked, not trusted to be well-formed: each row spoils one
-# field of a real harness result (the reference class, case 0) and names the failure reported.
+# What the sandbox sends back is checked, not trusted to be well-formed or small: each row spoils
+# one field of a real harness result (the reference class, case 0) and names the failure reported.
+# Sizes are the checker's: nothing the claim returns makes this side decode or compute more.
 def _spoil(field, value):
     def spoil(result):
         result[field] = value(result[field])
@@ -90,11 +91,16 @@ def _spoil(field, value):
 
 SPOILED = [
     (_spoil("out", lambda packed: [packed[0], packed[1][:-8]]), "malformed result"),  # bytes cut short
-    (_spoil("out", lambda packed: [packed[0], "not base64!"]), "malformed result"),
-    (_spoil("x", lambda packed: [[2, 5], packed[1]]), "malformed result"),  # bytes do not fit the shape
-    (_spoil("weights", lambda weights: {k: v for k, v in weights.items() if k != "W_o.weight"}),
+    (_spoil("out", lambda packed: [packed[0], "not base64!" * (len(packed[1]) // 11)]), "malformed result"),
+    (_spoil("out", lambda packed: [[2, 5, 17], packed[1]]), "malformed result"),  # not the checker's shape
+    (_spoil("out", lambda packed: [packed[0], "A" * 12_000_000]), "malformed result"),  # 12 MB: never decoded
+    (_spoil("params", lambda params: {k: v for k, v in params.items() if k != "W_o.weight"}),
      "reference not computable"),
+    (_spoil("params", lambda params: {**params, "W_q.weight": [4096, 4096]}), "malformed result"),  # work sized by the claim
+    (_spoil("params", lambda params: {**params, "W_q.weight": ["16", 16]}), "malformed result"),
+    (_spoil("params", lambda params: {f"p{i}": [1] for i in range(10_000)}), "malformed result"),
     (_spoil("shape", lambda shape: [1, 1, 1]), "output shape [1, 1, 1]"),
+    (_spoil("shape", lambda shape: [60_000, 1, 16]), "output shape [60000, 1, 16]"),  # a 60k-token claim
 ]
 
 
@@ -119,7 +125,22 @@ def test_spoiled_results_are_failures(reference_results, spoil, failure):
     assert worst < 1e-9  # the other cases still match
 
 
-# The reference attention is computed once per distinct input and weights: comparing the same
+# A reply that is not one result per case is malformed as a whole.
+@pytest.mark.parametrize("spoil", [
+    lambda results: results[:-1],
+    lambda results: results + results[:1],
+    lambda results: {"ok": True},
+    lambda results: [*results[:-1], "pass"],
+    lambda results: None,
+])
+def test_malformed_reply_is_one_failure(reference_results, spoil):
+    from tractor.homeworks.hw09_code import _compare
+
+    assert _compare(spoil(copy.deepcopy(reference_results))) == (
+        0.0, ["malformed result from the sandbox (not one result per case)"])
+
+
+# The reference attention is computed once per case and parameter shapes: comparing the same
 # results again reuses it and agrees to the last bit.
 def test_reference_is_computed_once_per_inputs(reference_results):
     from tractor.homeworks import hw09_code
@@ -127,8 +148,61 @@ def test_reference_is_computed_once_per_inputs(reference_results):
     first = hw09_code._compare(reference_results)
     known = len(hw09_code._REFERENCES)
     assert hw09_code._compare(copy.deepcopy(reference_results)) == first
-    assert len(hw09_code._REFERENCES) == known >= len(hw09_code._CASES)
+    assert len(hw09_code._REFERENCES) == known >= len(hw09_code._cases())
     assert first[0] < 1e-9 and first[1] == []
+
+
+# The checker, not the claim, decides the module's weights: a blank or a patch that also sets
+# the weights (zeroes them, fills them, skips nn.Linear's own initialisation) cannot make a wrong
+# blank elsewhere agree with a reference computed on those same weights.
+ZEROED = "d_model); [p.data.zero_() for p in self.parameters()]; (d_model"
+WEIGHTS_SET_BY_THE_CLAIM = [
+    ({**REFERENCE, "c": ZEROED, "h": "W_v"}, "incorrect"),
+    ({**REFERENCE, "c": ZEROED, "d": "K"}, "incorrect"),
+    ({**REFERENCE, "c": "d_model); [torch.nn.init.zeros_(p) for p in self.parameters()]; (d_model", "h": "W_v"},
+     "incorrect"),
+    ({**REFERENCE, "a": "d_model); self.W_q.weight.data.fill_(0); self.W_k.weight.data.fill_(0); (d_model",
+      "f": "K"}, "incorrect"),
+    ({**REFERENCE, "a": "d_model); nn.Linear.reset_parameters = lambda self: None; (d_model", "h": "W_v"},
+     "incorrect"),
+    ({**REFERENCE, "c": ZEROED}, "correct"),  # the computation is right on the checker's weights
+]
+
+
+@pytest.mark.parametrize("blanks,expected", WEIGHTS_SET_BY_THE_CLAIM)
+def test_claim_cannot_choose_the_weights(blanks, expected):
+    assert verdict("3a", json.dumps(blanks), json.dumps(blanks))[0] == expected
+
+
+# A patch that forges the harness's reply (writes a passing result into every descriptor and
+# exits before the checks run), or leaves early, is never judged correct: the verdict is taken
+# on this side by comparing outputs with the checker's reference.
+def _forger(how):
+    import base64
+
+    from tractor.homeworks.hw09_code import _cases
+
+    forged = [{"ok": True, "shape": [c["batch"], c["seq"], c["d_model"]],
+               "out": [[c["batch"], c["seq"], c["d_model"]],
+                       base64.b64encode(bytes(8 * c["batch"] * c["seq"] * c["d_model"])).decode()],
+               "params": {f"W_{p}.weight": [c["d_model"], c["d_model"]] for p in "qkvo"}} for c in _cases()]
+    reply = json.dumps({"ok": True, "value": forged, "error": ""})
+    return (f"def forward(self, Q, K, V, mask=None):\n    import os\n    data = {reply!r}.encode()\n"
+            f"    for fd in range(3, 64):\n        try:\n            os.write(fd, data)\n"
+            f"        except OSError:\n            pass\n    {how}")
+
+
+@pytest.mark.parametrize("edits", [
+    code(W_O, _forger("os._exit(0)")),
+    code(W_O, _forger("os._exit(1)")),
+    code(W_O, _forger("raise SystemExit(0)")),
+    code(W_O, "def forward(self, Q, K, V, mask=None):\n    print('PASS: all checks passed')\n    import os\n"
+               "    os._exit(0)"),
+    code(W_O, "def forward(self, Q, K, V, mask=None):\n    return torch.zeros(Q.shape, dtype=Q.dtype)"),
+])
+def test_forged_or_early_exit_is_never_correct(edits):
+    got, why = verdict("3b", "", edits)
+    assert got in ("incorrect", "error", "unverified") and "matches reference" not in why, why
 
 
 # A transcript's code claims are verified together (their sandbox jobs run at once): every claim
