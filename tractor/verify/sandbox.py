@@ -139,10 +139,15 @@ def _root_binds() -> list[str]:
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+    args += ["--perms", "0755", "--dir", "/etc"]  # traversable by a job's uid
     args += [a for path in _ETC_FILES if os.path.exists(path) for a in ("--ro-bind", path, path)]
-    bound: list[str] = ["/usr"]
+    bound, made = ["/usr"], {"/"}
     for path in sorted(_visible_paths()):
         if not any(path == b or path.startswith(b + os.sep) for b in bound):
+            for parent in reversed(Path(path).parents):  # traversable by a job's uid too
+                if str(parent) not in made:
+                    args += ["--perms", "0755", "--dir", str(parent)]
+                    made.add(str(parent))
             args += ["--ro-bind", path, path]
             bound.append(path)
     return args
@@ -169,8 +174,8 @@ def isolation_command(level: str) -> list[str]:
         command += ["--unshare-user", "--uid", "0", "--gid", "0"]
     for cap in _SERVER_CAPABILITIES:
         command += ["--cap-add", cap]
-    return command + [*_root_binds(), "--proc", "/proc", "--dev", "/dev",
-                      "--size", str(_TMPFS_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    return command + ["--size", str(_TMPFS_BYTES), "--tmpfs", "/tmp", *_root_binds(),
+                      "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
 
 
 @functools.lru_cache(maxsize=None)
