@@ -217,3 +217,103 @@ def test_one_batch_gives_each_claim_its_own_verdict():
                             claim(part, normalized, normalized) for part, normalized, _ in rows], HW09)
     assert [c.verdict for c in judged] == [expected for _, _, expected in rows]
     assert [c.normalized for c in judged] == [normalized for _, normalized, _ in rows]
+
+
+# No post changes another's verdict. An attacker's claims (the audit hook switched off, then:
+# its /tmp filled and locked, every process it sees stopped, a forged passing reply, weights
+# zeroed next to a wrong blank) are judged before the victims' claims of another post, in the
+# same batch as them, and with a verdict cache a later build judges the victims again: every
+# victim gets the verdict it gets on its own, and nothing the attacker caused is cached.
+ATTACK_FORWARD = (
+    "def forward(self, Q, K, V, mask=None):\n"
+    "    import os, signal, sys\n"
+    "    guard = sys.modules['sandbox_guard']\n"
+    "    guard._refuse.__code__ = (lambda reason: None).__code__\n"
+    "    guard.VIOLATIONS.clear()\n"
+    "    try:\n"
+    "        for i in range(100):\n"
+    "            open(f'/tmp/fill{i}', 'wb').write(b'x' * 2**20 * 8)\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    try:\n"
+    "        os.chmod('.', 0)\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    for pid in [int(p) for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()]:\n"
+    "        try:\n"
+    "            os.kill(pid, signal.SIGSTOP)\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    raise ValueError('attack done')")
+ATTACKER_POST = [("3b", code(W_O, ATTACK_FORWARD)), ("3b", code(W_O, _forger("os._exit(0)"))),
+                 ("3a", json.dumps({**REFERENCE, "c": ZEROED, "h": "W_v"}))]
+VICTIM_POST = [("3a", json.dumps(REFERENCE)), ("3a", json.dumps({**REFERENCE, "h": "W_v"})),
+               ("3b", code(W_O, SPLIT, COMBINE)), ("3b", code(W_O))]
+
+
+def _judge(rows, cache=None):
+    from tests.verify._helpers import claim
+    from tractor.verify import verify_claims
+
+    claims = [claim(part, "", text) if part == "3b" else claim(part, text, text) for part, text in rows]
+    return [(c.verdict, c.detail) for c in verify_claims(claims, HW09, cache)]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_no_post_changes_another_posts_verdict(tmp_path, cached):
+    from tractor.verify import VerdictCache
+
+    alone = _judge(VICTIM_POST)
+    assert [v for v, _ in alone] == ["correct", "incorrect", "correct", "incorrect"]
+    cache = (lambda: VerdictCache(tmp_path / "verdicts.sqlite")) if cached else (lambda: None)
+    attacked = _judge(ATTACKER_POST, cache())
+    assert "attack done" in attacked[0][1]  # the attack ran to its end
+    assert [v for v, _ in attacked] != ["correct"] * 3
+    assert _judge(VICTIM_POST, cache()) == alone  # the post after
+    assert _judge(ATTACKER_POST + VICTIM_POST, cache())[3:] == alone  # the same batch
+    assert _judge(VICTIM_POST, cache()) == alone  # a later build
+
+
+# Fail closed: on a machine without bubblewrap (here: a PATH without it) code claims are not run:
+# unverified, with the reason, and never cached (a machine with a sandbox judges them again).
+def test_no_sandbox_leaves_code_claims_unverified(monkeypatch, tmp_path):
+    from tractor.verify import VerdictCache, sandbox, sandboxes
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("TRACTOR_SANDBOX_ISOLATION", raising=False)
+    sandbox._level_works.cache_clear()
+    sandboxes.shared_sandbox.cache_clear()
+    try:
+        cache = VerdictCache(tmp_path / "verdicts.sqlite")
+        judged = _judge(VICTIM_POST, cache)
+    finally:
+        sandbox._level_works.cache_clear()
+        sandboxes.shared_sandbox.cache_clear()
+    assert [v for v, _ in judged] == ["unverified"] * 4
+    assert all(d.startswith("no sandbox on this machine: code claims are not run (bubblewrap is not installed")
+               for _, d in judged)
+    assert len(VerdictCache(tmp_path / "verdicts.sqlite")) == 0
+
+
+# What leaves the sandbox is bounded and scrubbed: a 12 MB exception message naming a student
+# comes back as a few hundred characters with the e-mail replaced by its pseudonym.
+@pytest.mark.parametrize("where", [
+    "raise ValueError('jane.doe@berkeley.edu ' + 'x' * 12_000_000)\ndef main(p):\n    pass",
+    "def main(p):\n    raise ValueError('jane.doe@berkeley.edu ' + 'x' * 12_000_000)",
+    "def main(p):\n    raise OSError(13, 'jane.doe@berkeley.edu ' + 'x' * 12_000_000)",
+    "def main(p):\n    import os\n    os._exit(int(open('/etc/hostname').read() or 0))",
+])
+def test_details_from_the_sandbox_are_bounded_and_scrubbed(where):
+    from tractor.verify.sandboxes import run_claimed
+
+    value, outcome = run_claimed(where, "main", {})
+    assert value is None and outcome.verdict in ("incorrect", "error")
+    assert len(outcome.detail) < 400 and "jane.doe" not in outcome.detail
+    assert "berkeley" not in outcome.detail
+
+
+def test_harness_failures_are_bounded_and_scrubbed():
+    edits = code(W_O, "def forward(self, Q, K, V, mask=None):\n"
+                      "    raise ValueError('jane.doe@berkeley.edu ' + 'x' * 12_000_000)")
+    got, why = verdict("3b", "", edits)
+    assert got == "incorrect" and "ValueError: student-" in why and "jane.doe" not in why and len(why) < 700
