@@ -125,6 +125,12 @@ HOSTILE_CASES = [
     # introspection that would dig out unhooked internals
     ("gc.get_objects", "import gc\ndef main():\n    return len(gc.get_objects())",
      "forbidden: gc.get_objects"),
+    # limits met are the sandbox's answer, never the claim's error
+    ("fill the job's folder", "def main():\n    for i in range(100):\n"
+     "        with open(f'fill{i}', 'wb') as f:\n            f.write(b'x' * 3 * 2**20)",
+     "scratch space exhausted"),
+    ("store in /dev/shm", "def main():\n    open('/dev/shm/x', 'wb').write(b'x')",
+     "forbidden: write outside the sandbox dir"),
     # leaving early or returning junk
     ("sys.exit(0)", "import sys\ndef main():\n    sys.exit(0)", r"exited: sys\.exit\(0\)"),
     ("os._exit(3)", "import os\ndef main():\n    os._exit(3)", "exited with code 3"),
@@ -170,6 +176,8 @@ WALL_PROBES = [
     ("SIGSTOP to every other process",
      "import os, signal\n        for pid in [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
      "            if pid != os.getpid():\n                os.kill(pid, signal.SIGSTOP)", {EPERM}),
+    ("read the fork server's environment", "import os\n        open(f'/proc/{os.getppid()}/environ').read()",
+     {EACCES}),
     ("pidfd_open on the fork server", "import os\n        os.pidfd_open(os.getppid())", {EPERM}),
     ("pidfd_send_signal by raw system call (SIGSTOP to pid 1's handle)",
      LIBC + "if libc.syscall(424, 0, 19, None, 0)" + FAILED_CALL, {EPERM}),

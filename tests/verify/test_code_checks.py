@@ -317,3 +317,40 @@ def test_harness_failures_are_bounded_and_scrubbed():
                       "    raise ValueError('jane.doe@berkeley.edu ' + 'x' * 12_000_000)")
     got, why = verdict("3b", "", edits)
     assert got == "incorrect" and "ValueError: student-" in why and "jane.doe" not in why and len(why) < 700
+
+
+# How a sandbox result becomes the check's outcome: the claim's own exception is incorrect;
+# limits, walls and the sandbox's own failures are error (never cached); a server that died or
+# went silent is retried once on a fresh one, and only then is the job's result used.
+class _Scripted:
+    def __init__(self, *errors):
+        self.errors, self.calls = list(errors), 0
+
+    def run(self, source, entry="main", payload=None, limits=None):
+        from tractor.verify.sandbox import SandboxResult
+
+        self.calls += 1
+        error = self.errors.pop(0)
+        return SandboxResult(True, 42) if error is None else SandboxResult(False, None, error)
+
+
+@pytest.mark.parametrize("errors, verdict_, calls", [
+    (["exception: ValueError: bad shape"], "incorrect", 1),
+    (["scratch space exhausted: OSError errno 28"], "error", 1),
+    (["forbidden by the sandbox: PermissionError: [Errno 1] Operation not permitted"], "error", 1),
+    (["timeout after 20 s"], "error", 1),
+    (["sandbox worker died during the job (exit status -9); a fresh worker serves the next job", None],
+     None, 2),
+    (["timeout after 20 s (the sandbox worker stopped answering); a fresh worker serves the next job", None],
+     None, 2),
+    (["sandbox internal error: OSError('cannot fork')", "sandbox internal error: OSError('cannot fork')"],
+     "error", 2),
+])
+def test_sandbox_results_to_outcomes(monkeypatch, errors, verdict_, calls):
+    from tractor.verify import sandboxes
+
+    scripted = _Scripted(*errors)
+    monkeypatch.setattr(sandboxes, "shared_sandbox", lambda: scripted)
+    value, outcome = sandboxes.run_claimed("", "main", {})
+    assert scripted.calls == calls
+    assert (value, outcome) == (42, None) if verdict_ is None else outcome.verdict == verdict_

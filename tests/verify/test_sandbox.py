@@ -18,7 +18,7 @@ import pytest
 from hostile_cases import HOOK_OFF, HOST_MARKERS, HOSTILE_CASES, PROTECTED_FILES, REPO, WALL_PROBES, wall_probe
 from tractor.verify.sandbox import ISOLATION_LEVELS, Sandbox, SandboxLimits, SandboxResult, SandboxUnavailable
 
-HOSTILE_LIMITS = SandboxLimits(cpu_seconds=1, wall_seconds=4, memory_mb=256, file_mb=4,
+HOSTILE_LIMITS = SandboxLimits(cpu_seconds=1, wall_seconds=8, memory_mb=256, file_mb=4,
                                processes=16)
 ALIVE = "def main():\n    return 'alive'"
 SERVED = SandboxResult(True, "alive", "", "")
