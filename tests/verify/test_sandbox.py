@@ -355,6 +355,17 @@ def test_each_job_has_its_own_unprivileged_uid(sandbox):
     assert first[0] != second[0]
 
 
+# Started without root (here: the euid this process reports), the server runs in a user namespace
+# of its own and each job keeps the one uid there is but drops every capability; the filter holds.
+def test_without_root_each_job_drops_every_capability(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    with Sandbox() as sandbox:
+        uid, _, caps, seccomp, _ = sandbox.run(IDENTITY).value
+        refused = sandbox.run(wall_probe("import os\n        os.kill(os.getppid(), 9)"))
+    assert uid == 0 and caps == ["0000000000000000"] * 2 and seccomp == ["2"]
+    assert refused.value == ["refused", 1]
+
+
 # A job that fills its scratch space, locks its folder and stops every process it sees, then
 # waits: the job next to it (at the same time) and the job after it are served as usual.
 ATTACKER = (HOOK_OFF + "import os, signal, time\ndef main():\n    _hook_off()\n    written = 0\n"

@@ -46,11 +46,12 @@ def _own_walls(config, job_uid):
     ``RLIMIT_NPROC`` counts this job alone and other jobs' files and processes are out of
     reach; without root the capabilities are dropped instead)."""
     libc = _LIBC[0]
+    owner = job_uid if config["own_uid"] else os.getuid()  # only one uid exists in a user namespace
     for call, args in (("unshare", (0x00020000,)),  # CLONE_NEWNS
                        ("mount", (None, b"/", None, 0x4000 | 0x40000, None)),  # MS_REC|MS_PRIVATE
                        ("mount", (b"tmpfs", b"/tmp", b"tmpfs", 0x2 | 0x4 | 0x8,  # nosuid nodev noexec
-                                  f"size={config['scratch_bytes']},mode=0700,uid={job_uid},"
-                                  f"gid={job_uid}".encode())),
+                                  f"size={config['scratch_bytes']},mode=0700,uid={owner},"
+                                  f"gid={owner}".encode())),
                        ("mount", (b"tmpfs", b"/dev/shm", b"tmpfs", 0x1 | 0x2 | 0x4 | 0x8,  # + rdonly
                                   b"size=4k,mode=0555"))):
         if getattr(libc, call)(*args) != 0:
@@ -67,7 +68,8 @@ def _drop_capabilities(libc):
     """capset(2) with empty sets: this process keeps its uid but no privilege."""
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
     data = (ctypes.c_uint32 * 6)()
-    if libc.syscall(126, header, data) != 0:  # SYS_capset on x86_64
+    number = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine)  # SYS_capset
+    if number is None or libc.syscall(number, header, data) != 0:
         raise OSError(ctypes.get_errno(), "capset")
 
 
