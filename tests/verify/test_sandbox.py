@@ -309,13 +309,11 @@ def no_bubblewrap(monkeypatch, tmp_path):
 
 
 def test_no_bubblewrap_no_sandbox(no_bubblewrap, monkeypatch):
-    from tractor.verify.sandbox import requested_isolation
-
     monkeypatch.delenv("TRACTOR_SANDBOX_ISOLATION", raising=False)
     with pytest.raises(SandboxUnavailable, match="bubblewrap is not installed.*TRACTOR_SANDBOX_ISOLATION"):
-        Sandbox(isolation=requested_isolation(), preload=()).isolation
+        Sandbox(preload=()).isolation
     monkeypatch.setenv("TRACTOR_SANDBOX_ISOLATION", "rlimits")  # trusted code only
-    with Sandbox(isolation=requested_isolation(), preload=()) as weak:
+    with Sandbox(preload=()) as weak:
         assert weak.isolation == "rlimits" and weak.run(ALIVE) == SERVED
 
 

@@ -1,13 +1,17 @@
 """Run untrusted code (patches and filled-in blanks claimed by an LLM) away from the tool.
 
 The code never runs in this process. A :class:`Sandbox` starts, on first use, a long-lived
-fork server (:mod:`tractor.verify.sandbox_worker`) inside the strongest isolation this host
-offers, checked once per process:
+fork server (:mod:`tractor.verify.sandbox_worker`) inside bubblewrap, checked once per process.
+There is no silent fallback: without bubblewrap, :class:`SandboxUnavailable` (and code claims
+stay unverified). Weaker levels run only when asked for by name (``$TRACTOR_SANDBOX_ISOLATION``,
+for a corpus whose code is trusted):
 
 ``bwrap``
-    bubblewrap: every namespace unshared (no network, own pid namespace), read-only root, a
-    private ``/tmp``, an unprivileged uid with no capabilities, the user's home and password
-    hashes hidden (the Python installation stays visible), a clean environment.
+    bubblewrap: pid, network, IPC and UTS namespaces of its own, a new session, a root holding
+    only the system's libraries, the Python installation and the worker's scripts, read-only
+    (:func:`isolation_command`); each job's child then walls itself in further (its own mount
+    namespace and tmpfs, its own uid, no capabilities, a seccomp filter: see
+    :mod:`.sandbox_child`).
 ``unshare``
     ``unshare -rn``: a user and network namespace only, so no network; files are unprotected
     except by the worker's audit hook.
@@ -361,15 +365,15 @@ class Sandbox:
 
     ``run`` is thread-safe: up to ``concurrency`` jobs (default: :func:`default_concurrency`)
     run at once, each in its own child of the one fork server (started lazily); further
-    callers wait their turn. ``isolation`` is "auto" (the strongest level that works) or a
-    level name.
+    callers wait their turn. ``isolation`` is "auto" (bubblewrap, or :class:`SandboxUnavailable`)
+    or a level name; by default :func:`requested_isolation`.
     """
 
     def __init__(self, limits: SandboxLimits | None = None, *, concurrency: int | None = None,
-                 isolation: str = "auto", preload: tuple[str, ...] = ("torch",)):
+                 isolation: str | None = None, preload: tuple[str, ...] = ("torch",)):
         self.limits = limits or SandboxLimits()
         self.concurrency = concurrency or default_concurrency()
-        self._requested_isolation = isolation
+        self._requested_isolation = isolation or requested_isolation()
         self._preload = preload
         self._slots = threading.BoundedSemaphore(self.concurrency)
         self._lock = threading.Lock()  # guards starting and replacing the server

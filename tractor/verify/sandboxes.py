@@ -41,9 +41,9 @@ def shared_sandbox():
 
         sandbox = RemoteSandbox(*_broker)
     else:
-        from .sandbox import Sandbox, requested_isolation
+        from .sandbox import Sandbox
 
-        sandbox = Sandbox(isolation=requested_isolation())
+        sandbox = Sandbox()
     atexit.register(sandbox.close)
     return sandbox
 
