@@ -2,6 +2,7 @@
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -354,3 +355,33 @@ def test_sandbox_results_to_outcomes(monkeypatch, errors, verdict_, calls):
     value, outcome = sandboxes.run_claimed("", "main", {})
     assert scripted.calls == calls
     assert (value, outcome) == (42, None) if verdict_ is None else outcome.verdict == verdict_
+
+
+# The build says so: one real post built on a machine without bubblewrap has its code claims
+# unverified with the reason, its other claims judged as usual, and the summary names the cause.
+def test_build_without_a_sandbox_says_so(monkeypatch, tmp_path):
+    import shutil
+
+    from tractor.pipeline import BuildConfig, build_dataset
+    from tractor.verify import sandbox, sandboxes
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "000_c66c20e44076dd47.txt", corpus)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("TRACTOR_SANDBOX_ISOLATION", raising=False)
+    sandbox._level_works.cache_clear()
+    sandboxes.shared_sandbox.cache_clear()
+    try:
+        summary = build_dataset(BuildConfig(corpus=corpus, out=tmp_path / "dataset", jobs=1, cache_dir=None))
+    finally:
+        sandbox._level_works.cache_clear()
+        sandboxes.shared_sandbox.cache_clear()
+    import pandas
+
+    claims = pandas.read_parquet(tmp_path / "dataset" / "claims")
+    code = claims[claims.kind.isin(["code_blanks", "code_patch"])]
+    assert len(code) and set(code.verdict) == {"unverified"}
+    assert code.detail.str.startswith("no sandbox on this machine").all()
+    assert set(claims[~claims.index.isin(code.index)].verdict) & {"correct", "incorrect"}
+    assert summary.sandbox == "no sandbox on this machine: code claims left unverified"
