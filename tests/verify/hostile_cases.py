@@ -196,9 +196,10 @@ WALL_PROBES = [
     ("list /run", "import os\n        os.listdir('/run')", {ENOENT}),
     ("list /var/tmp", "import os\n        os.listdir('/var/tmp')", {ENOENT}),
     ("write to sysfs", "open('/sys/kernel/mm/transparent_hugepage/enabled', 'w')", {ENOENT}),
+    ("write into the server's /tmp", "open('/tmp/left-for-the-next-job', 'w')", {EACCES}),
     ("store in /dev/shm (host memory)", "open('/dev/shm/fill', 'wb').write(b'x' * 2**20)", {EACCES, EROFS}),
-    ("fill the job's /tmp past its size",
-     "for i in range(200):\n            with open(f'/tmp/fill{i}', 'wb') as f:\n"
+    ("fill the job's folder past its size",
+     "for i in range(200):\n            with open(f'fill{i}', 'wb') as f:\n"
      "                for _ in range(3):\n                    f.write(b'x' * 2**20)", {ENOSPC}),
     # the controlling terminal (CVE-2017-5226: keystrokes pushed into it with TIOCSTI)
     ("open the controlling terminal", "open('/dev/tty', 'w')", {ENXIO, ENOENT}),

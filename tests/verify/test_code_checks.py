@@ -233,7 +233,7 @@ ATTACK_FORWARD = (
     "    guard.VIOLATIONS.clear()\n"
     "    try:\n"
     "        for i in range(100):\n"
-    "            open(f'/tmp/fill{i}', 'wb').write(b'x' * 2**20 * 8)\n"
+    "            open(f'fill{i}', 'wb').write(b'x' * 2**20 * 8)\n"
     "    except OSError:\n"
     "        pass\n"
     "    try:\n"

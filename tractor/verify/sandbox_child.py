@@ -21,6 +21,7 @@ import sandbox_guard as guard
 _LIBC = []  # the server's ctypes handle on the C library, when it has one (see set_libc)
 _FILTER = []  # the seccomp filter's rules, resolved by the server (see set_filter)
 _JOB_UIDS = itertools.count()
+JOB_DIR = "/tmp/job"  # under bubblewrap: each job's own tmpfs is mounted here, in its namespace
 
 
 def set_libc(libc):
@@ -39,9 +40,10 @@ def _failure(error):
 
 
 def _own_walls(config, job_uid):
-    """Give this child walls of its own (bubblewrap only): a private mount namespace whose
-    ``/tmp`` is a fresh size-limited tmpfs (its job folder; it vanishes with the child, so
-    nothing it writes reaches a later job) and whose ``/dev/shm`` is empty and read-only, then
+    """Give this child walls of its own (bubblewrap only): a private mount namespace in which its
+    folder (:data:`JOB_DIR`, the only place it may write: the server's ``/tmp`` is not writable
+    by a job's uid) is a fresh size-limited tmpfs that vanishes with the child, so nothing it
+    writes reaches a later job, and ``/dev/shm`` is empty and read-only; then
     the job's own unprivileged uid (real root outside drops to a uid no other job uses, so
     ``RLIMIT_NPROC`` counts this job alone and other jobs' files and processes are out of
     reach; without root the capabilities are dropped instead)."""
@@ -49,7 +51,7 @@ def _own_walls(config, job_uid):
     owner = job_uid if config["own_uid"] else os.getuid()  # only one uid exists in a user namespace
     for call, args in (("unshare", (0x00020000,)),  # CLONE_NEWNS
                        ("mount", (None, b"/", None, 0x4000 | 0x40000, None)),  # MS_REC|MS_PRIVATE
-                       ("mount", (b"tmpfs", b"/tmp", b"tmpfs", 0x2 | 0x4 | 0x8,  # nosuid nodev noexec
+                       ("mount", (b"tmpfs", JOB_DIR.encode(), b"tmpfs", 0x2 | 0x4 | 0x8,  # nosuid nodev noexec
                                   f"size={config['scratch_bytes']},mode=0700,uid={owner},"
                                   f"gid={owner}".encode())),
                        ("mount", (b"tmpfs", b"/dev/shm", b"tmpfs", 0x1 | 0x2 | 0x4 | 0x8,  # + rdonly
@@ -87,7 +89,6 @@ def _detach(config, work_dir, stdout, server_fds, job_uid):
     os.close(stdout)
     if config["job_walls"]:
         _own_walls(config, job_uid)
-        os.mkdir(work_dir, 0o700)
     if _LIBC:  # die with the server, or a killed server would leave jobs running (set after
         pr_set_pdeathsig = 1  # the uid change, which clears it)
         _LIBC[0].prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
@@ -202,8 +203,8 @@ def fork_child(config, server_fds):
     new child's server-side ends. The job's printed output goes to a file the server opened
     and unlinked at once: the server reads it through its descriptor, and nothing is left to
     remove."""
-    if config["job_walls"]:  # the child's own tmpfs, mounted over /tmp in its own namespace
-        work_dir, job_uid = "/tmp/job", config["uid_base"] + next(_JOB_UIDS) % config["uid_count"]
+    if config["job_walls"]:  # the child's own tmpfs, mounted in its own namespace
+        work_dir, job_uid = JOB_DIR, config["uid_base"] + next(_JOB_UIDS) % config["uid_count"]
     else:
         work_dir, job_uid = tempfile.mkdtemp(dir=config["scratch_dir"]), None
     stdout, path = tempfile.mkstemp(dir=config["scratch_dir"])

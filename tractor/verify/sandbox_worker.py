@@ -154,6 +154,7 @@ def _prepare_server(config):
             raise  # each job's walls need the C library: no walls, no sandbox
     if config["job_walls"]:
         sandbox_child.set_filter(sandbox_seccomp.Filter())  # OSError without libseccomp
+        os.makedirs(sandbox_child.JOB_DIR, mode=0o755, exist_ok=True)  # where each job mounts its own
     gc.collect()
     gc.freeze()  # the collector would otherwise touch (and so copy) every inherited page
     config["mapped_bytes"] = sandbox_guard.mapped_bytes()
