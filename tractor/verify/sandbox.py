@@ -56,7 +56,7 @@ _START_SECONDS = 120  # importing torch from a cold disk cache
 _ERROR_CHARS = 1000
 _REPLY_GRACE_SECONDS = 10  # the server answers within wall_seconds; this covers its overhead
 _TMPFS_BYTES = 256 * 2**20  # the server's private /tmp (jobs' printed output) lives in memory
-_SCRATCH_BYTES = 64 * 2**20  # each job's own /tmp
+_SCRATCH_BYTES = 64 * 2**20  # each job's own folder, a tmpfs of its own
 _UID_COUNT = 2**16  # each server's jobs take turns through this many uids
 _SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers")
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime")
@@ -125,7 +125,7 @@ def _import_path() -> list[str]:
 
 def _visible_paths() -> list[str]:
     """What the worker reads: the Python installation, its import path and the worker's own
-    folder (the three sandbox scripts)."""
+    folder (the sandbox scripts)."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_WORKER_SCRIPT.parent),
              *_import_path()}
     found = {os.path.abspath(p) for p in paths if p and os.path.isdir(p)}

@@ -15,10 +15,11 @@ sandbox; replies come in the order jobs finish.
 Each job runs in a child forked while other jobs ran (so the fork is not part of a job's wait)
 that has already left the server's session and pipes and waits for exactly one job. Layers
 inside each child, outermost first (under bubblewrap): a new session (the server kills the whole
-process group once the job is over), a mount namespace of its own with a fresh size-limited
-``/tmp`` and an empty read-only ``/dev/shm``, a uid of its own with no capabilities, a seccomp
-filter (:mod:`sandbox_seccomp`), rlimits, and an audit hook (:mod:`sandbox_guard`). The hook is
-defence in depth only: the namespaces, the uid and the filter are the walls.
+process group once the job is over), a mount namespace of its own whose job folder is a fresh
+size-limited tmpfs and whose ``/dev/shm`` is empty and read-only, a uid of its own with no
+capabilities, a seccomp filter (:mod:`sandbox_seccomp`), rlimits, and an audit hook
+(:mod:`sandbox_guard`). The hook is defence in depth only: the namespaces, the uid and the
+filter are the walls.
 """
 
 import gc
