@@ -34,7 +34,6 @@ _HARNESS = '''
 def _tractor_check(payload):
     import base64
     import traceback
-    import zlib
 
     def packed(t):  # raw float64 bytes: a fraction of the cost of JSON number lists both ways
         data = t.detach().to(torch.float64).contiguous().numpy().tobytes()
