@@ -64,6 +64,8 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
                f"{summary.failed_files} files failed, {summary.claims} claims, {summary.labels} labels")
     click.echo("by format: " + (", ".join(f"{k} {v}" for k, v in summary.by_format.items()) or "none"))
     click.echo("by model:  " + (", ".join(f"{k} {v}" for k, v in summary.by_model.items()) or "none"))
+    if summary.sandbox:
+        click.echo(f"sandbox:   {summary.sandbox}")
     for failure in summary.failures:
         click.echo(f"  {failure.source}: [{failure.stage}] {failure.error}")
     click.echo(f"wrote {out}")

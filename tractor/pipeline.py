@@ -51,6 +51,7 @@ class BuildSummary:
     by_format: dict[str, int]
     by_model: dict[str, int]
     failures: tuple[FailedFile, ...]
+    sandbox: str = ""  # why code claims were not run, when they were not
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -73,11 +74,12 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
     from .privacy import Pseudonymizer
     from .publish.card import CardFacts, render_card
     from .publish.folder import DatasetWriter
+    from .verify.sandboxes import NO_SANDBOX
 
     files = corpus_files(config.corpus)
     scrubber = Pseudonymizer.from_environment(config.roster)
     formats, models, homeworks = Counter(), Counter(), Counter()
-    failures, partial_sources = [], set()
+    failures, partial_sources, no_sandbox = [], set(), False
     with DatasetWriter(config.out) as writer:
         for rel, result in _process_all(files, config, scrubber):
             on_file(rel)
@@ -92,6 +94,7 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
                 if t.partial:
                     partial_sources.add(t.source)
             failures += result.failures
+            no_sandbox = no_sandbox or any(NO_SANDBOX in c.detail for c in result.claims)
         facts = CardFacts(
             rows=dict(writer.counts), models=dict(models), homeworks=dict(homeworks),
             key_versions=_key_versions(set(homeworks)), label_definitions=_label_definitions(),
@@ -102,6 +105,7 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
         files=len(files), transcripts=writer.counts["transcripts"], failed_files=len(failed_sources),
         claims=writer.counts["claims"], labels=writer.counts["labels"],
         by_format=dict(sorted(formats.items())), by_model=dict(sorted(models.items())), failures=tuple(failures),
+        sandbox=f"{NO_SANDBOX}: code claims left unverified" if no_sandbox else "",
     )
 
 
@@ -199,8 +203,11 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
             result.labels += label_transcript(transcript, claims)
         except Exception as exc:  # one transcript's bug must not take the batch down
             result.failures.append(FailedFile(transcript.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
-    # a crash or a sandbox error may not happen next time: only clean results are kept
-    if cache and len(result.failures) == len(cached[1]) and all(c.verdict != "error" for c in result.claims):
+    # a crash, a sandbox error or a missing sandbox may not happen next time: only clean results are kept
+    from .verify.sandboxes import is_transient
+
+    if cache and len(result.failures) == len(cached[1]) and not any(
+            is_transient(c.verdict, c.detail) for c in result.claims):
         cache.put_result(digest, safe_rel, context, result.claims, result.labels)
     return result
 

@@ -26,6 +26,7 @@ from ..records import Claim
 from .cache import VerdictCache
 from .claim_check import ClaimCheck, check_claim
 from .outcome import Outcome, combine, unverified
+from .sandboxes import is_transient
 
 __all__ = ["verify_claims", "check_key", "check_claim", "ClaimCheck", "format_verdicts_table", "VerdictCache"]
 
@@ -112,7 +113,7 @@ def verify_claims(claims: list[Claim], homework: Homework, cache: VerdictCache |
         if part is not None:
             if outcome is None:
                 outcome = judged[same(claim)]
-                if cache is not None and outcome.verdict != "error":
+                if cache is not None and not is_transient(outcome.verdict, outcome.detail):
                     cache.put(claim, key.homework, key.version, outcome)
             outcome = _pdf_guard(claim, outcome)
         tags = claim.detail.strip()

@@ -1,13 +1,17 @@
 """Run untrusted code (patches and filled-in blanks claimed by an LLM) away from the tool.
 
 The code never runs in this process. A :class:`Sandbox` starts, on first use, a long-lived
-fork server (:mod:`tractor.verify.sandbox_worker`) inside the strongest isolation this host
-offers, checked once per process:
+fork server (:mod:`tractor.verify.sandbox_worker`) inside bubblewrap, checked once per process.
+There is no silent fallback: without bubblewrap, :class:`SandboxUnavailable` (and code claims
+stay unverified). Weaker levels run only when asked for by name (``$TRACTOR_SANDBOX_ISOLATION``,
+for a corpus whose code is trusted):
 
 ``bwrap``
-    bubblewrap: every namespace unshared (no network, own pid namespace), read-only root, a
-    private ``/tmp``, an unprivileged uid with no capabilities, the user's home and password
-    hashes hidden (the Python installation stays visible), a clean environment.
+    bubblewrap: pid, network, IPC and UTS namespaces of its own, a new session, a root holding
+    only the system's libraries, the Python installation and the worker's scripts, read-only
+    (:func:`isolation_command`); each job's child then walls itself in further (its own mount
+    namespace and tmpfs, its own uid, no capabilities, a seccomp filter: see
+    :mod:`.sandbox_child`).
 ``unshare``
     ``unshare -rn``: a user and network namespace only, so no network; files are unprotected
     except by the worker's audit hook.
@@ -30,6 +34,7 @@ import itertools
 import json
 import os
 import queue
+import secrets
 import select
 import shutil
 import struct
@@ -44,12 +49,19 @@ from pathlib import Path
 from tractor.errors import TractorError
 
 ISOLATION_LEVELS = ("bwrap", "unshare", "rlimits")  # strongest first
+ISOLATION_ENV = "TRACTOR_SANDBOX_ISOLATION"  # opt-in to a weaker level, for trusted code only
 _WORKER_SCRIPT = Path(__file__).with_name("sandbox_worker.py")
 _HEADER = struct.Struct(">I")
 _START_SECONDS = 120  # importing torch from a cold disk cache
+_ERROR_CHARS = 1000
 _REPLY_GRACE_SECONDS = 10  # the server answers within wall_seconds; this covers its overhead
-_TMPFS_BYTES = 512 * 2**20  # the worker's private /tmp lives in memory
+_TMPFS_BYTES = 256 * 2**20  # the server's private /tmp (jobs' printed output) lives in memory
+_SCRATCH_BYTES = 64 * 2**20  # each job's own folder, a tmpfs of its own
+_UID_COUNT = 2**16  # each server's jobs take turns through this many uids
 _SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers")
+_ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime")
+# what the fork server needs to wall in each job's child; every child drops them all
+_SERVER_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_KILL")
 _WORKER_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "HOME": "/tmp",
@@ -90,48 +102,91 @@ class SandboxResult:
 
 
 def _hidden_paths() -> list[str]:
-    """What the code must not read: password hashes and the user's home directory."""
+    """What the code must not read (the audit hook's list; under bubblewrap these are not
+    even mounted): password hashes and the user's home directory."""
     home = os.path.realpath(Path.home())
     return [p for p in _SECRET_FILES if os.path.exists(p)] + ([home] if home != "/" else [])
 
 
+def _is_library_path(path: str) -> bool:
+    """Part of the Python installation: under its prefixes, or a site-packages folder."""
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    real = os.path.realpath(path)
+    return any(real == p or real.startswith(p + os.sep) for p in prefixes) or any(
+        part in ("site-packages", "dist-packages") for part in Path(real).parts)
+
+
+def _import_path() -> list[str]:
+    """This interpreter's import path, less what is not the Python installation (the current
+    folder, a checkout on ``PYTHONPATH``): the worker imports only the standard library and
+    the preloaded packages, and a course folder there may hold a roster."""
+    return [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p) and _is_library_path(p)]
+
+
 def _visible_paths() -> list[str]:
-    """What the worker needs even when it lives under a hidden directory: Python and sys.path."""
-    paths = {sys.prefix, sys.base_prefix, str(_WORKER_SCRIPT.parent), *sys.path}
+    """What the worker reads: the Python installation, its import path and the worker's own
+    folder (the sandbox scripts)."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_WORKER_SCRIPT.parent),
+             *_import_path()}
     found = {os.path.abspath(p) for p in paths if p and os.path.isdir(p)}
     return sorted(found | {os.path.realpath(p) for p in found})
 
 
-def _import_path() -> list[str]:
-    """This interpreter's import path, so the worker finds the same packages."""
-    return [os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)]
+def _root_binds() -> list[str]:
+    """bubblewrap arguments for a root holding only the system's programs and libraries
+    (``/usr`` and its links), the dynamic loader's cache, the Python installation and the
+    worker's folder, all read-only: no corpus, home, cache, ``/etc`` secrets, ``/var``,
+    ``/run``, ``/sys`` or device other than bubblewrap's minimal ``/dev``."""
+    args: list[str] = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += ["--perms", "0755", "--dir", "/etc"]  # traversable by a job's uid
+    args += [a for path in _ETC_FILES if os.path.exists(path) for a in ("--ro-bind", path, path)]
+    bound, made = ["/usr"], {"/"}
+    for path in sorted(_visible_paths()):
+        if not any(path == b or path.startswith(b + os.sep) for b in bound):
+            for parent in reversed(Path(path).parents):  # traversable by a job's uid too
+                if str(parent) not in made:
+                    args += ["--perms", "0755", "--dir", str(parent)]
+                    made.add(str(parent))
+            args += ["--ro-bind", path, path]
+            bound.append(path)
+    return args
+
+
+def _bwrap() -> str | None:
+    """bubblewrap on this host's ``PATH``, or None."""
+    return shutil.which("bwrap")
 
 
 def isolation_command(level: str) -> list[str]:
     """The command prefix that runs a program at ``level`` (empty for "rlimits"); the
-    worker runs under it, and tests use it to check the namespace walls on their own."""
+    worker runs under it. Under "bwrap" the program is the fork server: it keeps the
+    capabilities it needs to wall in each job's child (a mount namespace, a uid), and each
+    child drops them all before it reads its job."""
     if level == "rlimits":
         return []
     if level == "unshare":
         return ["unshare", "-rn"]
-    command = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
-               "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-               "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
-               "--size", str(_TMPFS_BYTES), "--tmpfs", "/tmp",
-               "--proc", "/proc", "--dev", "/dev"]
-    hidden = _hidden_paths()
-    for path in hidden:
-        command += ["--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
-    masked = ["/tmp", *(h for h in hidden if os.path.isdir(h))]  # a venv or clone may live there
-    for path in _visible_paths():
-        if any(path.startswith(m + os.sep) for m in masked):
-            command += ["--ro-bind", path, path]
-    return command + ["--chdir", "/tmp"]
+    command = [_bwrap() or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net",
+               "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+               "--cap-drop", "ALL"]
+    if os.geteuid() != 0:  # a user namespace of its own, root inside, no power outside
+        command += ["--unshare-user", "--uid", "0", "--gid", "0"]
+    for cap in _SERVER_CAPABILITIES:
+        command += ["--cap-add", cap]
+    return command + ["--size", str(_TMPFS_BYTES), "--tmpfs", "/tmp", *_root_binds(),
+                      "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
 
 
 @functools.lru_cache(maxsize=None)
 def _level_works(level: str) -> bool:
     """Whether this host can start a Python at ``level`` (asked once per process)."""
+    if level == "bwrap" and _bwrap() is None:
+        return False
     try:
         probe = subprocess.run([*isolation_command(level), sys.executable, "-I", "-c", "pass"],
                                env=_WORKER_ENV, capture_output=True, timeout=60)
@@ -140,15 +195,22 @@ def _level_works(level: str) -> bool:
     return probe.returncode == 0
 
 
+def requested_isolation() -> str:
+    """"auto" (bubblewrap or nothing), or the level ``$TRACTOR_SANDBOX_ISOLATION`` names: the
+    documented opt-in to a weaker level for a corpus whose code is trusted."""
+    return os.environ.get(ISOLATION_ENV, "").strip() or "auto"
+
+
 def _strongest_level(requested: str) -> str:
-    if requested != "auto":
-        if requested not in ISOLATION_LEVELS or not _level_works(requested):
-            raise SandboxUnavailable(f"sandbox isolation {requested!r} is not available here")
-        return requested
-    working = next((level for level in ISOLATION_LEVELS if _level_works(level)), None)
-    if working is None:
-        raise SandboxUnavailable(f"{sys.executable} cannot start even as a plain subprocess")
-    return working
+    if requested == "auto":
+        requested = "bwrap"
+        if not _level_works(requested):
+            raise SandboxUnavailable(
+                "bubblewrap " + ("is not installed" if _bwrap() is None else "cannot start here")
+                + f"; weaker isolation only by setting {ISOLATION_ENV} (trusted code only)")
+    if requested not in ISOLATION_LEVELS or not _level_works(requested):
+        raise SandboxUnavailable(f"sandbox isolation {requested!r} is not available here")
+    return requested
 
 
 def default_concurrency() -> int:
@@ -179,7 +241,10 @@ class _Server:
         config = {"sys_path": _import_path(), "preload": list(preload),
                   "scratch_dir": self._scratch or "/tmp", "concurrency": concurrency,
                   "hidden_paths": _hidden_paths(), "visible_paths": _visible_paths(),
-                  "own_pid_namespace": level == "bwrap"}
+                  "own_pid_namespace": level == "bwrap", "job_walls": level == "bwrap",
+                  "own_uid": os.geteuid() == 0, "scratch_bytes": _SCRATCH_BYTES,
+                  # uids no account uses, a block of its own per server
+                  "uid_base": 2**31 + secrets.randbelow(2**14) * _UID_COUNT, "uid_count": _UID_COUNT}
         started: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._own, args=(level, config, started),
                                         daemon=True, name="sandbox-server")
@@ -300,15 +365,15 @@ class Sandbox:
 
     ``run`` is thread-safe: up to ``concurrency`` jobs (default: :func:`default_concurrency`)
     run at once, each in its own child of the one fork server (started lazily); further
-    callers wait their turn. ``isolation`` is "auto" (the strongest level that works) or a
-    level name.
+    callers wait their turn. ``isolation`` is "auto" (bubblewrap, or :class:`SandboxUnavailable`)
+    or a level name; by default :func:`requested_isolation`.
     """
 
     def __init__(self, limits: SandboxLimits | None = None, *, concurrency: int | None = None,
-                 isolation: str = "auto", preload: tuple[str, ...] = ("torch",)):
+                 isolation: str | None = None, preload: tuple[str, ...] = ("torch",)):
         self.limits = limits or SandboxLimits()
         self.concurrency = concurrency or default_concurrency()
-        self._requested_isolation = isolation
+        self._requested_isolation = isolation or requested_isolation()
         self._preload = preload
         self._slots = threading.BoundedSemaphore(self.concurrency)
         self._lock = threading.Lock()  # guards starting and replacing the server
@@ -352,6 +417,7 @@ class Sandbox:
                         "answering)" if silent else
                         f"sandbox worker died during the job (exit status {status})")
                 return SandboxResult(False, None, what + "; a fresh worker serves the next job")
+            reply["error"] = str(reply["error"])[:_ERROR_CHARS]  # the child's text: bounded here too
             return SandboxResult(**reply)
 
     def close(self) -> None:

@@ -6,6 +6,8 @@ Loaded by :mod:`tractor.verify.sandbox_worker` as a top-level module, like the g
 worker runs as a script inside the isolation layer and imports no tractor package.
 """
 
+import ctypes
+import itertools
 import json
 import os
 import shutil
@@ -17,6 +19,9 @@ import types
 import sandbox_guard as guard
 
 _LIBC = []  # the server's ctypes handle on the C library, when it has one (see set_libc)
+_FILTER = []  # the seccomp filter's rules, resolved by the server (see set_filter)
+_JOB_UIDS = itertools.count()
+JOB_DIR = "/tmp/job"  # under bubblewrap: each job's own tmpfs is mounted here, in its namespace
 
 
 def set_libc(libc):
@@ -25,16 +30,56 @@ def set_libc(libc):
     _LIBC[:] = [libc]
 
 
+def set_filter(seccomp_filter):
+    """Give children the seccomp filter (:class:`sandbox_seccomp.Filter`) they load."""
+    _FILTER[:] = [seccomp_filter]
+
+
 def _failure(error):
     return json.dumps({"ok": False, "value": None, "error": error}).encode()
 
 
-def _detach(work_dir, stdout, server_fds):
-    """Cut a fresh child off from the server (its pipes, its session) before its job arrives."""
+def _own_walls(config, job_uid):
+    """Give this child walls of its own (bubblewrap only): a private mount namespace in which its
+    folder (:data:`JOB_DIR`, the only place it may write: the server's ``/tmp`` is not writable
+    by a job's uid) is a fresh size-limited tmpfs that vanishes with the child, so nothing it
+    writes reaches a later job, and ``/dev/shm`` is empty and read-only; then
+    the job's own unprivileged uid (real root outside drops to a uid no other job uses, so
+    ``RLIMIT_NPROC`` counts this job alone and other jobs' files and processes are out of
+    reach; without root the capabilities are dropped instead)."""
+    libc = _LIBC[0]
+    owner = job_uid if config["own_uid"] else os.getuid()  # only one uid exists in a user namespace
+    for call, args in (("unshare", (0x00020000,)),  # CLONE_NEWNS
+                       ("mount", (None, b"/", None, 0x4000 | 0x40000, None)),  # MS_REC|MS_PRIVATE
+                       ("mount", (b"tmpfs", JOB_DIR.encode(), b"tmpfs", 0x2 | 0x4 | 0x8,  # nosuid nodev noexec
+                                  f"size={config['scratch_bytes']},mode=0700,uid={owner},"
+                                  f"gid={owner}".encode())),
+                       ("mount", (b"tmpfs", b"/dev/shm", b"tmpfs", 0x1 | 0x2 | 0x4 | 0x8,  # + rdonly
+                                  b"size=4k,mode=0555"))):
+        if getattr(libc, call)(*args) != 0:
+            raise OSError(ctypes.get_errno(), f"{call} for the job's own walls")
+    if config["own_uid"]:
+        os.setgroups([])
+        os.setresgid(job_uid, job_uid, job_uid)
+        os.setresuid(job_uid, job_uid, job_uid)  # clears every capability
+    else:
+        _drop_capabilities(libc)
+
+
+def _drop_capabilities(libc):
+    """capset(2) with empty sets: this process keeps its uid but no privilege."""
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
+    data = (ctypes.c_uint32 * 6)()
+    number = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine)  # SYS_capset
+    if number is None or libc.syscall(number, header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+def _detach(config, work_dir, stdout, server_fds, job_uid):
+    """Cut a fresh child off from the server (its pipes, its session) and wall it in before
+    its job arrives; any failure here ends the child (the job is then reported as a sandbox
+    failure, never as the claim's)."""
     os.setsid()
-    if _LIBC:  # die with the server, or a killed server would leave jobs running
-        pr_set_pdeathsig = 1
-        _LIBC[0].prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     for fd in server_fds:
         os.close(fd)
     stdin = os.open("/dev/null", os.O_RDONLY)
@@ -42,10 +87,17 @@ def _detach(work_dir, stdout, server_fds):
         os.dup2(source, target)
     os.close(stdin)
     os.close(stdout)
+    if config["job_walls"]:
+        _own_walls(config, job_uid)
+    if _LIBC:  # die with the server, or a killed server would leave jobs running (set after
+        pr_set_pdeathsig = 1  # the uid change, which clears it)
+        _LIBC[0].prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     os.chdir(work_dir)
     os.environ.update(HOME=work_dir, TMPDIR=work_dir)
     tempfile.tempdir = work_dir
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversize writes fail with EFBIG instead
+    if config["job_walls"]:
+        _FILTER[0].install(os.getpid())
 
 
 def _read_job(job_fd):
@@ -84,12 +136,12 @@ def _job_reply(job, config, work_dir):
     return _failure("forbidden: " + guard.VIOLATIONS[0]) if guard.VIOLATIONS else data
 
 
-def _run_child(config, work_dir, stdout, job_fd, result_fd, server_fds):
+def _run_child(config, work_dir, stdout, job_fd, result_fd, server_fds, job_uid):
     """Body of the forked child: it must never return into the server's loop, whatever the
     code does (an exception whose ``__str__`` raises, say), hence the ``finally``."""
     status = 70  # EX_SOFTWARE: reported as "exited with code 70 without returning a result"
     try:
-        _detach(work_dir, stdout, server_fds)
+        _detach(config, work_dir, stdout, server_fds, job_uid)
         job = _read_job(job_fd)
         if job is not None:
             view = memoryview(_job_reply(job, config, work_dir))
@@ -140,16 +192,23 @@ class Child:
         remove the job directory."""
         for name in list(self.fds):
             self.close(name, server_fds)
-        shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.work_dir:  # a job folder of the server's (weaker isolation only)
+            shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
 def fork_child(config, server_fds):
     """Fork a child that waits for its job; None when the host refuses a fork right now
     (say, while a job's fork bomb still holds the process table): a later job tries again.
     ``server_fds`` (every descriptor of the server's, to be closed in the child) gains the
-    new child's server-side ends."""
-    work_dir = tempfile.mkdtemp(dir=config["scratch_dir"])
-    stdout = os.open(os.path.join(work_dir, "stdout"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    new child's server-side ends. The job's printed output goes to a file the server opened
+    and unlinked at once: the server reads it through its descriptor, and nothing is left to
+    remove."""
+    if config["job_walls"]:  # the child's own tmpfs, mounted in its own namespace
+        work_dir, job_uid = JOB_DIR, config["uid_base"] + next(_JOB_UIDS) % config["uid_count"]
+    else:
+        work_dir, job_uid = tempfile.mkdtemp(dir=config["scratch_dir"]), None
+    stdout, path = tempfile.mkstemp(dir=config["scratch_dir"])
+    os.unlink(path)
     job_read, job_write = os.pipe()
     result_read, result_write = os.pipe()
     try:
@@ -157,12 +216,13 @@ def fork_child(config, server_fds):
     except OSError:
         for fd in (stdout, job_read, job_write, result_read, result_write):
             os.close(fd)
-        shutil.rmtree(work_dir, ignore_errors=True)
+        if not config["job_walls"]:
+            shutil.rmtree(work_dir, ignore_errors=True)
         return None
     if pid == 0:
         _run_child(config, work_dir, stdout, job_read, result_write,
-                   server_fds | {job_write, result_read})
+                   server_fds | {job_write, result_read}, job_uid)
     os.close(job_read)
     os.close(result_write)
     server_fds.update((stdout, job_write, result_read))
-    return Child(pid, work_dir, stdout, job_write, result_read)
+    return Child(pid, None if config["job_walls"] else work_dir, stdout, job_write, result_read)

@@ -82,16 +82,31 @@ def apply_limits(limits, already_mapped):
         resource.setrlimit(getattr(resource, name), (soft, hard))
 
 
+_REFUSED_ERRNOS = {errno.EPERM, errno.EACCES, errno.EROFS}
+_LIMIT_ERRNOS = {  # errno -> the limit it means inside a job (the job's own, never the claim's)
+    errno.ENOSPC: "scratch space exhausted", errno.EDQUOT: "scratch space exhausted",
+    errno.ENOMEM: "memory limit exceeded", errno.EMFILE: "open file limit exceeded",
+    errno.ENFILE: "open file limit exceeded", errno.EAGAIN: "process limit exceeded",
+}
+
+
 def describe_exception(exc, limits):
-    """The job's error text: limits hit are named as such, anything else is the code's own."""
+    """The job's error text: limits hit and walls met are named as such (the checker reads
+    them as "could not judge", never as a wrong claim); anything else is the code's own."""
     if isinstance(exc, MemoryError) or (
             isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)):
         return f"memory limit exceeded ({limits['memory_mb']} MB): {type(exc).__name__}"
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return f"process limit exceeded ({limits['processes']} threads)"
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         return f"file size limit exceeded ({limits['file_mb']} MB)"
+    if isinstance(exc, OSError) and exc.errno in _LIMIT_ERRNOS:
+        return f"{_LIMIT_ERRNOS[exc.errno]}: {type(exc).__name__} errno {exc.errno}"
+    if isinstance(exc, OSError) and exc.errno in _REFUSED_ERRNOS:
+        return f"forbidden by the sandbox: {type(exc).__name__}: {exc}"[:500]
     if isinstance(exc, SystemExit):
         return f"exited: sys.exit({exc.code!r}) before returning a result"
-    return f"exception: {type(exc).__name__}: {exc}"[:2000]
+    return f"exception: {type(exc).__name__}: {exc}"[:500]
 
 
 def install_audit_hook(work_dir, hidden_paths, visible_paths):

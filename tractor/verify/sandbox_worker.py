@@ -14,10 +14,12 @@ sandbox; replies come in the order jobs finish.
 
 Each job runs in a child forked while other jobs ran (so the fork is not part of a job's wait)
 that has already left the server's session and pipes and waits for exactly one job. Layers
-inside each child, outermost first: a new session (the server kills the whole process group
-once the job is over), rlimits, a private working directory, and an audit hook
-(:mod:`sandbox_guard`). The hook is defence in depth only: the namespaces set up by the host are
-the real walls.
+inside each child, outermost first (under bubblewrap): a new session (the server kills the whole
+process group once the job is over), a mount namespace of its own whose job folder is a fresh
+size-limited tmpfs and whose ``/dev/shm`` is empty and read-only, a uid of its own with no
+capabilities, a seccomp filter (:mod:`sandbox_seccomp`), rlimits, and an audit hook
+(:mod:`sandbox_guard`). The hook is defence in depth only: the namespaces, the uid and the
+filter are the walls.
 """
 
 import gc
@@ -32,11 +34,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sandbox_child  # noqa: E402 - the siblings are found next to this script
 import sandbox_guard  # noqa: E402
+import sandbox_seccomp  # noqa: E402
 
 del sys.path[0]
 
 _HEADER = struct.Struct(">I")
-_MAX_RESULT_BYTES = 16 * 2**20
+_MAX_RESULT_BYTES = 2 * 2**20  # a check returns kilobytes; more is a job flooding the server
 _STDOUT_KEEP_BYTES = 20_000
 
 
@@ -148,7 +151,11 @@ def _prepare_server(config):
         _forbid_ptrace(libc)
         sandbox_child.set_libc(libc)
     except (OSError, AttributeError):
-        pass  # not Linux/glibc: slower forks, the namespaces still hold
+        if config["job_walls"]:
+            raise  # each job's walls need the C library: no walls, no sandbox
+    if config["job_walls"]:
+        sandbox_child.set_filter(sandbox_seccomp.Filter())  # OSError without libseccomp
+        os.makedirs(sandbox_child.JOB_DIR, mode=0o755, exist_ok=True)  # where each job mounts its own
     gc.collect()
     gc.freeze()  # the collector would otherwise touch (and so copy) every inherited page
     config["mapped_bytes"] = sandbox_guard.mapped_bytes()
