@@ -60,8 +60,9 @@ def test_chatgpt_conversations(index, source, title, roles, models):
     assert [t.model for t in document.turns] == models
 
 
-# Content that must (or must not) survive: side branches, hidden system/context nodes,
-# reasoning ("thoughts", "reasoning_recap") and tool traffic are dropped; images are noted.
+# Content that must (or must not) survive: side branches, hidden system/context nodes and
+# reasoning ("thoughts", "reasoning_recap") are dropped; the code interpreter's code and output
+# stay in the answer as fenced blocks; images are noted.
 @pytest.mark.parametrize(
     ("index", "text", "present"),
     [
@@ -70,10 +71,11 @@ def test_chatgpt_conversations(index, source, title, roles, models):
         (0, "I am a student in a deep learning course.", False),  # user_editable_context
         (0, "The user wants a numeric check", False),  # thoughts
         (0, "Thought for 12 seconds", False),  # reasoning_recap
-        (0, "q = torch.randn(100000, 64)", False),  # code sent to the python tool
-        (0, "tensor(63.9120)", False),  # execution_output
+        (0, "```python\nimport torch\nq = torch.randn(100000, 64)", True),  # code sent to the python tool
+        (0, "```\ntensor(63.9120)\n```", True),  # its execution_output
         (0, "[image]\n\nHere is my derivation for 1(c).", True),
-        (0, "Let me check it numerically.\n\nThe simulation gives a variance of about 63.9", True),
+        (0, "Let me check it numerically.\n\n```python\nimport torch", True),
+        (0, "print((q * k).sum(-1).var())\n```\n\n```\ntensor(63.9120)\n```\n\nThe simulation gives", True),
         (1, "What feature map phi gives sim(q, k) = (q^T k)^2?", True),  # edited prompt
         (1, "what is phi for the quadratic kernel", False),  # the prompt before the edit
         (1, "phi(x) = x.", False),

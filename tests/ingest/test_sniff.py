@@ -34,7 +34,7 @@ def test_text_post_starting_with_bracket_is_text():
     ("empty.pdf", b"", "empty file"),
     ("notes.pdf", b"just some text named pdf", "not a PDF"),
     ("conversations.json", b"{not json", "invalid JSON"),
-    ("conversations.json", json.dumps({"hello": 1}).encode(), "neither a ChatGPT nor a Claude"),
+    ("conversations.json", json.dumps({"hello": 1}).encode(), "no chat export this tool reads"),
 ])
 def test_whole_file_failures(tmp_path, name, content, message):
     path = tmp_path / name

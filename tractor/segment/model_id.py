@@ -33,7 +33,9 @@ from tractor.records import ASSISTANT, USER, Annotation, Document, Message
 UNKNOWN = "unknown"
 # A mention must not stop short of a version ("gpt-5" inside "gpt-5.1"), but a date suffix of
 # an API slug ("claude-sonnet-4-5-20250929") may follow.
-_AFTER_MENTION = r"(?![\w]|\.\d|-\d{1,2}(?!\d))"
+# A mention is a whole name: "gpt-4o" does not match inside "gpt-4o-mini" or "gpt-4o mini"
+# (smaller or preview variants are other models).
+_AFTER_MENTION = r"(?![\w]|\.\d|-\d{1,2}(?!\d)|[\s\-](?:mini|nano|preview|lite)\b)"
 _LABEL_LINE = re.compile(r"^[ \t>#*_]*([^:\n*_]{2,40}?)[*_ \t]*:", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
