@@ -88,9 +88,12 @@ def _assistant(text):
     # speaker labels, bold or plain; the most frequent model label wins
     (Document("x.txt", "text", text="Me: q1\n**Gemini:** a1\nMe: q2\nGemini: a2\nClaude: x"), [], "", [],
      "gemini", "speaker label: 'Gemini:' (2 lines)"),
-    # artefacts: one unique artefact decides; an ambiguous one alone does not
+    # "ChatGPT said:" is ChatGPT's own speaker label
     (Document("x.txt", "text", text="solve 1\nChatGPT said:\nSure."), [], "", [],
-     "chatgpt", "interface artefact: 'ChatGPT said:' (ChatGPT's reply header: chatgpt)"),
+     "chatgpt", "speaker label: 'ChatGPT:' (1 line)"),
+    # artefacts: one unique artefact decides; an ambiguous one alone does not
+    (Document("x.txt", "text", text="solve 1\nSure.\nChatGPT can make mistakes. Check important info."),
+     [], "", [], "chatgpt", "interface artefact: 'ChatGPT can make mistakes' (ChatGPT's footer: chatgpt)"),
     (Document("x.txt", "text", text="solve 1\nThought for 8s\nSure."), [], "", [],
      "unknown", "no evidence: no export metadata, student statement, speaker label or unique interface "
                 "artefact; interface artefacts 'Thought for 8s' (thinking-time header: chatgpt/claude/grok) "

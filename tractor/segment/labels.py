@@ -41,7 +41,9 @@ _THOUGHT_RE = re.compile(
 # Buttons and widgets that page saves and prints leave in the text; they belong to no speaker.
 _CHROME_RE = re.compile(
     r"^\s*(?:\w+\s+)?Copy code\s*$|^\s*↳\s|^\s*(?:Copy|Edit|Share|Retry|Regenerate)\s*$"
-    r"|^.*⌄\s*Share\s*$|^\s*[\w.\- ]{1,30} can make mistakes\b.{0,60}$",
+    r"|^.*⌄\s*Share\s*$|^\s*[\w.\- ]{1,30} can make mistakes\b.{0,80}$"
+    r"|^\s*(?:Skip to (?:main )?content|Open sidebar|Close sidebar|New chat|Temporary chat)\s*$"
+    r"|^\s*(?:No file chosen\s*)+$|^\s*Printed (?:using|with) ChatGPT to PDF\b.*$",
     re.IGNORECASE,
 )
 # Browser print headers ("11/23/26, 8:49 AM  ChatGPT - title") and footers ("https://... 1/18").

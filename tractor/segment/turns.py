@@ -58,7 +58,7 @@ def _without_title_line(text: str, title: str) -> str:
     first, _, rest = text.lstrip().partition("\n")
     title_words = set(re.findall(r"\w+", title.lower()))
     line_words = set(re.findall(r"\w+", first.lower()))
-    if len(line_words) >= 2 and line_words <= title_words:
+    if (len(line_words) >= 2 and line_words <= title_words) or (title.strip() and first.strip() == title.strip()):
         return rest
     return text
 
