@@ -51,7 +51,8 @@ _BLOCK_TAGS = {
 }
 _CHAT_URL = re.compile(
     r"https?://(?:www\.)?(?:chatgpt\.com|chat\.openai\.com|claude\.ai|grok\.com|gemini\.google\.com"
-    r"|g\.co/gemini|poe\.com|perplexity\.ai|chat\.deepseek\.com)/(?:share|c|chat|s|g|app)/[\w\-/]+"
+    r"|g\.co/gemini|poe\.com|perplexity\.ai|chat\.deepseek\.com)/(?:share|c|chat|s|g|app)/[\w\-/]+",
+    re.ASCII,  # a link ends where CJK text or full-width punctuation starts
 )
 # Page-level model picker (ChatGPT's switcher button, or a bare "model" label in simpler saves).
 _MODEL_LABEL = (

@@ -23,11 +23,15 @@ from .pdf_tables import merge_tables
 
 _BAND = 0.07  # top and bottom share of the page where print headers and footers sit
 _FURNITURE_LINES = 2  # outermost lines per edge that may be a header or footer
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+# A link is ASCII: it ends at a space, a bracket or quote, or the first non-ASCII character
+# (CJK text and full-width punctuation often follow a link with no space).
+_URL_CHAR = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%\[\]]"
+_URL = re.compile(rf"https?://(?:{_URL_CHAR}*[A-Za-z0-9/_\-=#%~])?")
 _DATE_TIME = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\s*[AP]M\b", re.I)
 _PAGE_COUNTER = re.compile(r"(?:^|\s)\d{1,4}\s*/\s*\d{1,4}$|\bpage\s+\d+(\s+of\s+\d+)?\b", re.I)
 # Links to a conversation (share pages, chat URLs) identify the student's account.
-_CHAT_LINK = re.compile(r"https?://\S+/(?:share|c|chat|conversations?)/[\w-]{6,}\S*", re.I)
+_CHAT_LINK = re.compile(rf"https?://{_URL_CHAR}+?/(?:share|c|chat|conversations?)/[\w-]{{6,}}"
+                        rf"(?:{_URL_CHAR}*[A-Za-z0-9/_\-=#%~])?", re.I | re.A)
 # A metadata Creator that is a person ("Jane Q. Doe"), not a program ("Microsoft Word", "Skia").
 _PERSON_NAME = re.compile(r"^[A-Z][a-z'-]+(?: [A-Z][a-z'-]*\.?){1,3}$")
 # A bare page number ("7") sits a little further in than a browser's footer (LaTeX, Word).

@@ -32,7 +32,7 @@ _LABEL_RE = re.compile(
 )
 _HEADING_LABEL_RE = re.compile(rf"^\s*#{{1,6}}\s*{_DECOR}\s*(?P<name>{_NAME})\s*{_DECOR}\s*$")
 # ChatGPT/Gemini page saves print "You said:" / "ChatGPT said:" with or without the colon.
-_SAID_RE = re.compile(rf"^\s*{_DECOR}(?P<name>{_NAME}) said{_DECOR}\s*:?\s*$")
+_SAID_RE = re.compile(rf"^\s*{_DECOR}(?P<name>{_NAME}) said{_DECOR}\s*:?\s*$", re.MULTILINE)
 _THOUGHT_RE = re.compile(
     r"^\s*(?:Thought|Thinking|Reasoned|Worked)\s+for\s+(?:\d+\s*m(?:in(?:utes?)?)?\s*)?"
     r"(?:\d+\s*(?:s|sec|secs|seconds?)\b)?\s*[>›»]?\s*$|^\s*(?:Show|Hide) thinking\s*$",
@@ -239,6 +239,13 @@ def is_chrome(line: str) -> bool:
     """Copy buttons, follow-up suggestions ("↳ ..."), print headers and footers."""
     return bool(_CHROME_RE.match(line) or _PRINT_HEADER_RE.match(line)
                 or _PRINT_FOOTER_RE.match(line))
+
+
+def is_page_copy(text: str) -> bool:
+    """Text copied from a chat page: both sides labelled the way the page itself labels them
+    ("You said:" and "ChatGPT said:" lines)."""
+    roles = {speaker_role(m.group("name")) for m in _SAID_RE.finditer(text)}
+    return {USER, ASSISTANT} <= roles
 
 
 def is_explicit_note(text: str) -> bool:
