@@ -180,3 +180,36 @@ def test_claude_errors_in_place(broken, message):
 def test_not_an_export(reader, obj):
     with pytest.raises(IngestError, match="no conversations found"):
         reader(obj, "conversations.json")
+
+
+CANVAS = json.loads((FIXTURES / "chatgpt_canvas.json").read_text(encoding="utf-8"))
+
+
+# Canvas documents are shown in the answer (created, then rewritten by an update's regex);
+# hidden context (custom instructions), the system node and browsing traffic are not.
+@pytest.mark.parametrize(("text", "present"), [
+    ("# Dropout\n\nDropout zeroes each unit with probability p during training.\n\nI wrote the note", True),
+    ("during training; inverted dropout scales the kept units by 1/(1-p).\n\nUpdated the note.", True),
+    ("I am a second-year student; answer briefly.", False),
+    ("search(\"dropout paper\")", False),
+    ("Srivastava et al. 2014", False),
+])
+def test_chatgpt_canvas_and_hidden(text, present):
+    assert (text in texts(chatgpt(CANVAS)[0])) is present
+
+
+def test_chatgpt_canvas_turns():
+    assert [t.role for t in chatgpt(CANVAS)[0].turns] == ["user", "assistant", "user", "assistant"]
+
+
+# Claude exports name no model, but the format itself is Claude's: family "claude", unless a
+# conversation states its model.
+@pytest.mark.parametrize(("model", "expected"), [(None, "claude"), ("claude-sonnet-4-5-20250929",
+                                                                     "claude-sonnet-4-5-20250929")])
+def test_claude_family_from_format(model, expected):
+    export = copy.deepcopy(CLAUDE)
+    if model:
+        export[0]["model"] = model
+    document = claude(export)[0]
+    assert document.metadata == {"model": expected}
+    assert {t.model for t in document.turns if t.role == "assistant"} == {expected}

@@ -41,3 +41,16 @@ def test_whole_file_failures(tmp_path, name, content, message):
     path.write_bytes(content)
     with pytest.raises(IngestError, match=message):
         load_file(path, name)
+
+
+# Page fragments saved without <html>: HTML when they carry chat-turn markup, text otherwise
+# (a markdown post may start with a <div> of its own).
+@pytest.mark.parametrize("data, kind", [
+    (b'<div class="c">\n <div data-message-author-role="user">hi</div></div>', "html"),
+    (b'  <section><div data-testid="user-message">hi</div></section>', "html"),
+    (b'<!-- saved --><article><div class="font-claude-message">ok</div></article>', "html"),
+    (b'<div align="center">My HW9 chat</div>\n\nMe: hi\nChatGPT: hello', "text"),
+    (b'<span>note</span> User: hi', "text"),
+])
+def test_sniff_fragments(data, kind):
+    assert sniff(data) == kind

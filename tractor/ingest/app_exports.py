@@ -75,7 +75,8 @@ def read_gemini_takeout(obj: list, source: str) -> list[Document | IngestError]:
     from tractor.ingest.html import render_fragment
 
     groups: dict[str, list[dict]] = {}
-    for number, event in enumerate(e for e in obj if _is_gemini_event(e)):
+    prompted = (e for e in obj if _is_gemini_event(e) and _GEMINI_PROMPT.match(e["title"]))
+    for number, event in enumerate(prompted):
         link = _CONVERSATION_LINK.search(str(event.get("titleUrl", "")))
         groups.setdefault(link.group("id") if link else f"\0{number}", []).append(event)
     results: list[Document | IngestError] = []
