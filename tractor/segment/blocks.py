@@ -22,6 +22,7 @@ from tractor.segment.labels import (discover_labels, is_chrome, is_thought_marke
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _CONTINUATION_RE = re.compile(r"^[.,;:)]\s")
 _WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_RULE_RE = re.compile(r"^\s*([-_*])(?:\s*\1){2,}\s*$")  # a horizontal rule: ---, ___, * * *
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _spans(lines: list[str], known: dict[str, str]):
 
 
 def _unquoted(chunk: list[str]) -> list[str]:
-    filled = [line for line in chunk if line.strip()]
+    filled = [line for line in chunk if line.strip() and not _RULE_RE.match(line)]
     if len(filled) < 1 or not all(line.lstrip().startswith(">") for line in filled):
         return chunk
     return [re.sub(r"^\s*> ?", "", line) for line in chunk]

@@ -73,9 +73,9 @@ ANSWER_WORDS = {"answer", "response", "reply", "respuesta", "réponse", "reponse
 # emoji), a short name, an optional parenthesised remark, an optional "said", an optional colon
 # (ASCII or full-width), and after a colon the rest of the line.
 _SHAPE_RE = re.compile(
-    r"^(?P<pre>(?:[\s#>*_`~]|[^\w\s(\[])*)(?P<name>[^\W\d_](?:[^\W_]|[.'’\-])*(?:[ \-](?:[^\W_]|[.'’\-])+){0,3}?)"
+    r"^(?P<pre>(?:[\s#>*_`~]|[^\w\s(\[])*)(?P<name>[^\W\d_](?:\w|[.'’\-])*(?:[ \-](?:\w|[.'’\-])+){0,3}?)"
     r"\s*(?:\((?P<note>[^()]{1,300})\))?(?P<said>\s+said)?(?P<post>[\s*_`~]*)"
-    r"(?:(?P<colon>[:：])[\s*_`~]*(?P<rest>.*))?$"
+    r"(?:(?P<colon>[:：])(?P<after>[\s*_`~]*)(?P<rest>.*))?$"
 )
 
 def _decorated(pre: str, post: str) -> bool:
@@ -96,10 +96,12 @@ def label_shape(line: str) -> tuple[str, str, str, bool] | None:
     match = _SHAPE_RE.match(line)
     if not match:
         return None
-    name = match.group("name").strip(" .-")
+    raw = match.group("name")
+    name = raw.rstrip("_").strip(" .-")  # "_Question_": the closing underscore is emphasis
     if not name or len(name) > 40:
         return None
-    decorated = _decorated(match.group("pre"), match.group("post"))
+    decorated = _decorated(match.group("pre"), "_" * (len(raw) - len(raw.rstrip("_")))
+                           + match.group("post") + (match.group("after") or ""))
     rest = (match.group("rest") or "").strip().strip("*_`").strip()
     if not match.group("colon") and not decorated and not match.group("said"):
         return name.lower(), "", match.group("note") or "", False
@@ -111,17 +113,17 @@ def discover_labels(lines: list[str], skip: set[int] = frozenset()) -> dict[str,
     keys recur and alternate (``## kekyo`` / ``## chatgpt``, ``# _Question_`` / ``# _Answer_``,
     ``Pregunta`` / ``Respuesta``). The side that names a model or answers is the assistant; with
     no such hint the side that speaks first is the user. Lines in ``skip`` (code) are ignored."""
-    found: list[tuple[str, bool, bool]] = []  # key, standalone, decorated
+    found: list[tuple[str, bool, bool, int]] = []  # key, standalone, decorated, line number
     for number, line in enumerate(lines):
         if number in skip or not line.strip():
             continue
         shape = label_shape(line)
         if shape:
             key, rest, _, decorated = shape
-            found.append((key, not rest, decorated))
+            found.append((key, not rest, decorated, number))
     counts: dict[str, int] = {}
     plain: set[str] = set()  # keys seen on an undecorated line
-    for key, standalone, decorated in found:
+    for key, standalone, decorated, _ in found:
         if standalone and (decorated or _hint(key)):
             counts[key] = counts.get(key, 0) + 1
             if not decorated:
@@ -133,16 +135,18 @@ def discover_labels(lines: list[str], skip: set[int] = frozenset()) -> dict[str,
             hints = [bool(_hint(a)), bool(_hint(b))]
             if not all(hints) and (a in plain or b in plain):
                 continue  # an undecorated line is a label only when it names its side
-            if not any(hints) and min(counts[a], counts[b]) < 2:
+            if not any(hints) and min(counts[a], counts[b]) < 3:
                 continue
             if abs(counts[a] - counts[b]) > max(1, 0.2 * max(counts[a], counts[b])):
                 continue
-            sequence = [key for key, standalone, _ in found if standalone and key in (a, b)]
+            sequence = [key for key, standalone, _, _ in found if standalone and key in (a, b)]
             switches = sum(x != y for x, y in zip(sequence, sequence[1:]))
             ratio = switches / max(len(sequence) - 1, 1)
             if ratio < 0.8:
                 continue
-            score = (ratio, len(sequence))
+            if not any(hints) and not _spans_document(found, a, b, len(lines)):
+                continue
+            score = (sum(hints), ratio, len(sequence))
             if best is None or score > best[0]:
                 best = (score, sequence[0], b if sequence[0] == a else a)
     if best is None:
@@ -156,6 +160,13 @@ def discover_labels(lines: list[str], skip: set[int] = frozenset()) -> dict[str,
     elif not roles[second]:
         roles[second] = USER if roles[first] == ASSISTANT else ASSISTANT
     return roles
+
+
+def _spans_document(found: list[tuple[str, bool, bool, int]], a: str, b: str, total: int) -> bool:
+    """Labels that name neither side must frame the whole chat: the first comes early and the
+    labels reach the second half (sections of one answer, "**Pros:**" / "**Cons:**", do not)."""
+    positions = [number for key, standalone, _, number in found if standalone and key in (a, b)]
+    return positions[0] <= 0.25 * total and positions[-1] >= 0.5 * total
 
 
 def _hint(key: str) -> str:
@@ -210,7 +221,7 @@ def parse_label(line: str, known: dict[str, str] | None = None) -> SpeakerLabel 
             role = speaker_role(key)
         if role and (decorated or rest or note or (known or {}).get(key)) \
                 and (":" in line or "：" in line or decorated or key in (known or {})):
-            name = _SHAPE_RE.match(line).group("name").strip()
+            name = _SHAPE_RE.match(line).group("name").rstrip("_").strip()
             return SpeakerLabel(role, name, rest, note)
     for regex in (_SAID_RE, _HEADING_LABEL_RE, _LABEL_RE):
         match = regex.match(line)
