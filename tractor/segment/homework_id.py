@@ -66,7 +66,7 @@ def score_homeworks(text: str) -> list[HomeworkScore]:
 
 
 # "Homework 7", "HW 7", "hw7", "HW#7", "homework-07": the student naming the homework.
-_STATED = re.compile(r"(?<![\w])(?:home\s?work|hw)[\s#:_\-]*(?:no\.?\s*)?0*(\d{1,2})(?![\w.]|\.\d)", re.IGNORECASE)
+_STATED = re.compile(r"(?<![\w])(?:home\s?work|hw)[\s#:_\-]*(?:no\.?\s*)?0*(\d{1,2})(?!\w|\.\w)", re.IGNORECASE)
 
 
 def stated_homework(student_text: str) -> str | None:
