@@ -5,6 +5,10 @@ that *starts* with a speaker name followed by a colon ("Me:", "**User:**", "Chat
 "GPT-4o:", "Claude 3.5 Sonnet:") or is a heading holding only a speaker name ("## Gemini").
 A line such as "ChatGPT is great" names a model but is not a label, because nothing marks it as
 one; requiring the colon (or the heading form) is what keeps prose out.
+
+Labels the tables cannot know (a user's handle, "# _Question_", "Pregunta") are found per
+document by :func:`discover_labels`: short label-shaped lines, in whatever decoration (heading,
+bold, italics, emoji, blockquote, colon), whose two keys recur and alternate.
 """
 
 from __future__ import annotations
