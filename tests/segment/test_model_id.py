@@ -197,3 +197,12 @@ def test_export_slugs(slug, model):
 def test_print_furniture():
     doc = Document("x.pdf", "pdf", text="hi\n\nhello", metadata={"print_furniture": "Printed using ChatGPT to PDF"})
     assert identify_model(doc, [Message("user", "hi"), Message("assistant", "hello")], "", [])[0] == "chatgpt"
+
+
+# A note between turns that names a model is no title: only the summary or a note above the
+# first message can be one.
+@pytest.mark.parametrize("after_message, model", [(-1, "claude"), (0, "unknown"), (1, "unknown")])
+def test_title_only_at_the_top(after_message, model):
+    found, _ = identify_model(_plain("hi"), [Message("user", "hi"), Message("assistant", "hello")], "",
+                              [Annotation("Claude would phrase this better", after_message)])
+    assert found == model

@@ -234,7 +234,8 @@ def _from_declarations(doc: Document, summary: str,
                 name = _normalised_name(stated)
             if name:
                 return name, f"declared: '{_quote(match.group(0))}'"
-    for text in filter(str.strip, [summary, *(a.text for a in annotations)]):
+    # only text at the top can be a title: the summary, a note before the first message
+    for text in filter(str.strip, [summary, *(a.text for a in annotations if a.after_message < 0)]):
         first = text.strip().split("\n")[0]
         words = first.split()
         if len(words) <= _TITLE_WORDS and not first.rstrip().endswith((".", "?", "!")):
