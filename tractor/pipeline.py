@@ -268,7 +268,9 @@ def to_transcript(doc: Document, scrubber) -> Transcript:
     annotations = [Annotation(scrubber.scrub(a.text, extra), a.after_message) for a in seg.annotations]
     summary = scrubber.scrub(seg.summary, extra)
     model, model_evidence = identify_model(doc, messages, summary, annotations)
-    homework, homework_evidence = identify_homework("\n\n".join(m.content for m in messages))
+    student_text = "\n\n".join([summary, *(a.text for a in annotations),
+                                 *(m.content for m in messages if m.role == "user")])
+    homework, homework_evidence = identify_homework("\n\n".join(m.content for m in messages), student_text)
     return Transcript(
         transcript_id=transcript_id(messages), source=doc.source, format=doc.format, messages=messages,
         annotations=annotations, summary=summary, model=model, model_evidence=scrubber.scrub(model_evidence, extra),
@@ -288,9 +290,11 @@ def extract_and_verify(transcript: Transcript, verify: bool, verdicts=None) -> l
     from . import homeworks
     from .extract import extract_claims
 
-    homework = homeworks.get(transcript.homework) if transcript.homework in homeworks.names() else None
-    claims = extract_claims(transcript, homework.key if homework else None)
-    if verify and homework is not None and claims:
+    if transcript.homework not in homeworks.names():
+        return []  # no key (not homework, or a homework the bank lacks): no part to claim for
+    homework = homeworks.get(transcript.homework)
+    claims = extract_claims(transcript, homework.key)
+    if verify and claims:
         from .verify import verify_claims
 
         claims = verify_claims(claims, homework, verdicts)

@@ -60,8 +60,9 @@ def test_chatgpt_conversations(index, source, title, roles, models):
     assert [t.model for t in document.turns] == models
 
 
-# Content that must (or must not) survive: side branches, hidden system/context nodes,
-# reasoning ("thoughts", "reasoning_recap") and tool traffic are dropped; images are noted.
+# Content that must (or must not) survive: side branches, hidden system/context nodes and
+# reasoning ("thoughts", "reasoning_recap") are dropped; the code interpreter's code and output
+# stay in the answer as fenced blocks; images are noted.
 @pytest.mark.parametrize(
     ("index", "text", "present"),
     [
@@ -70,10 +71,11 @@ def test_chatgpt_conversations(index, source, title, roles, models):
         (0, "I am a student in a deep learning course.", False),  # user_editable_context
         (0, "The user wants a numeric check", False),  # thoughts
         (0, "Thought for 12 seconds", False),  # reasoning_recap
-        (0, "q = torch.randn(100000, 64)", False),  # code sent to the python tool
-        (0, "tensor(63.9120)", False),  # execution_output
+        (0, "```python\nimport torch\nq = torch.randn(100000, 64)", True),  # code sent to the python tool
+        (0, "```\ntensor(63.9120)\n```", True),  # its execution_output
         (0, "[image]\n\nHere is my derivation for 1(c).", True),
-        (0, "Let me check it numerically.\n\nThe simulation gives a variance of about 63.9", True),
+        (0, "Let me check it numerically.\n\n```python\nimport torch", True),
+        (0, "print((q * k).sum(-1).var())\n```\n\n```\ntensor(63.9120)\n```\n\nThe simulation gives", True),
         (1, "What feature map phi gives sim(q, k) = (q^T k)^2?", True),  # edited prompt
         (1, "what is phi for the quadratic kernel", False),  # the prompt before the edit
         (1, "phi(x) = x.", False),
@@ -178,3 +180,36 @@ def test_claude_errors_in_place(broken, message):
 def test_not_an_export(reader, obj):
     with pytest.raises(IngestError, match="no conversations found"):
         reader(obj, "conversations.json")
+
+
+CANVAS = json.loads((FIXTURES / "chatgpt_canvas.json").read_text(encoding="utf-8"))
+
+
+# Canvas documents are shown in the answer (created, then rewritten by an update's regex);
+# hidden context (custom instructions), the system node and browsing traffic are not.
+@pytest.mark.parametrize(("text", "present"), [
+    ("# Dropout\n\nDropout zeroes each unit with probability p during training.\n\nI wrote the note", True),
+    ("during training; inverted dropout scales the kept units by 1/(1-p).\n\nUpdated the note.", True),
+    ("I am a second-year student; answer briefly.", False),
+    ("search(\"dropout paper\")", False),
+    ("Srivastava et al. 2014", False),
+])
+def test_chatgpt_canvas_and_hidden(text, present):
+    assert (text in texts(chatgpt(CANVAS)[0])) is present
+
+
+def test_chatgpt_canvas_turns():
+    assert [t.role for t in chatgpt(CANVAS)[0].turns] == ["user", "assistant", "user", "assistant"]
+
+
+# Claude exports name no model, but the format itself is Claude's: family "claude", unless a
+# conversation states its model.
+@pytest.mark.parametrize(("model", "expected"), [(None, "claude"), ("claude-sonnet-4-5-20250929",
+                                                                     "claude-sonnet-4-5-20250929")])
+def test_claude_family_from_format(model, expected):
+    export = copy.deepcopy(CLAUDE)
+    if model:
+        export[0]["model"] = model
+    document = claude(export)[0]
+    assert document.metadata == {"model": expected}
+    assert {t.model for t in document.turns if t.role == "assistant"} == {expected}

@@ -226,3 +226,48 @@ def test_turn_markers(page, turns, page_model):
     (document,) = read_chat_page(f"<html><body>{page}</body></html>".encode(), "page.html")
     assert [(t.role, t.content) for t in document.turns] == turns
     assert document.metadata.get("model", "") == page_model
+
+
+EXPORTS = REPO / "tests" / "fixtures" / "exports"
+
+
+def _page(name: str):
+    from tractor.ingest import load_bytes
+
+    return load_bytes((EXPORTS / name).read_bytes(), name, Path(name).suffix)
+
+
+# An older share page embeds its conversation as JSON (__NEXT_DATA__): read from there, the
+# user's line breaks, the code interpreter's code and output and each answer's model survive,
+# and the author's name is an identity to scrub.
+@pytest.mark.parametrize(("check", "expected"), [
+    (lambda d: [t.role for t in d.turns], ["user", "assistant"]),
+    (lambda d: d.turns[0].content, "Fix my loop:\n\nfor i in range(3):\nprint(i)\n\nit fails"),
+    (lambda d: "```python\nfor i in range(3):\n    print(i)\n```\n\n```\n0\n1\n2\n```" in d.turns[1].content, True),
+    (lambda d: d.turns[1].model, "gpt-4"),
+    (lambda d: d.metadata.get("model"), "gpt-4"),
+    (lambda d: (d.source, d.format, d.title), ("chatgpt_share_embedded.html", "html", "Loop fix")),
+    (lambda d: "Robin Quill" in d.identities, True),
+])
+def test_embedded_share_conversation(check, expected):
+    [document] = _page("chatgpt_share_embedded.html")
+    assert check(document) == expected
+
+
+# A DOM fragment saved without <html> is still a chat page, recognised by its turn markup; the
+# user's pre-wrapped line breaks are kept.
+@pytest.mark.parametrize(("check", "expected"), [
+    (lambda d: d.format, "html"),
+    (lambda d: [t.role for t in d.turns], ["user", "assistant"]),
+    (lambda d: d.turns[0].content, "Sort this list:\n[3, 1, 2]\ndescending please"),
+    (lambda d: d.turns[1].model, "gpt-4o-mini"),
+])
+def test_saved_fragment(check, expected):
+    [document] = _page("chatgpt_fragment.html")
+    assert check(document) == expected
+
+
+# A share page whose chat is gone says so in one line.
+def test_share_page_404():
+    with pytest.raises(IngestError, match=r"^share page 'not found' \(404\)"):
+        _page("chatgpt_share_404.html")

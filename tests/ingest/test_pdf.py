@@ -119,3 +119,34 @@ def test_bad_inputs_refused(name, message):
 def test_bad_inputs_recovered(name, partial, sentence):
     doc = read(BAD / name)
     assert (doc.partial, sentence in doc.text) == (partial, True)
+
+
+# A bare page number at a page's top or bottom edge is furniture (its own number or the next:
+# a cover page may go unnumbered); the same digits mid-page, or far from the number, are text.
+@pytest.mark.parametrize("text, bottom, page, dropped", [
+    ("1", 40.0, 1, True), ("2", 40.0, 1, True), ("- 3 -", 750.0, 3, True), ("12", 30.0, 12, True),
+    ("1", 400.0, 1, False), ("7", 40.0, 2, False), ("2.", 40.0, 2, False), ("x = 2", 40.0, 2, False),
+])
+def test_bare_page_numbers(text, bottom, page, dropped):
+    from types import SimpleNamespace
+
+    from tractor.ingest.pdf import _is_page_number
+
+    line = SimpleNamespace(text=text, bottom=bottom, top=bottom + 10)
+    assert _is_page_number(line, SimpleNamespace(height=792.0), page) is dropped
+
+
+# A link ends where non-link text starts, with no space needed: CJK text, full-width
+# punctuation, a closing bracket; the text after it is never part of it.
+@pytest.mark.parametrize("text, link", [
+    ("資料集(https://www.kaggle.com/c/GiveMeSomeCredit/)進行分析", "https://www.kaggle.com/c/GiveMeSomeCredit/"),
+    ("見 https://chatgpt.com/share/abc123-def456）。好", "https://chatgpt.com/share/abc123-def456"),
+    ("https://chat.openai.com/c/1234567890abc，然後", "https://chat.openai.com/c/1234567890abc"),
+    ("see https://claude.ai/chat/0a1b2c3d-4e5f. Next", "https://claude.ai/chat/0a1b2c3d-4e5f"),
+    ("(https://x.org/share/abcdef12)", "https://x.org/share/abcdef12"),
+])
+def test_links_end_before_text(text, link):
+    from tractor.ingest.pdf import _CHAT_LINK, _URL
+
+    assert _URL.findall(text) == [link]
+    assert _CHAT_LINK.findall(text) == [link]

@@ -34,10 +34,23 @@ def test_text_post_starting_with_bracket_is_text():
     ("empty.pdf", b"", "empty file"),
     ("notes.pdf", b"just some text named pdf", "not a PDF"),
     ("conversations.json", b"{not json", "invalid JSON"),
-    ("conversations.json", json.dumps({"hello": 1}).encode(), "neither a ChatGPT nor a Claude"),
+    ("conversations.json", json.dumps({"hello": 1}).encode(), "no chat export this tool reads"),
 ])
 def test_whole_file_failures(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(IngestError, match=message):
         load_file(path, name)
+
+
+# Page fragments saved without <html>: HTML when they carry chat-turn markup, text otherwise
+# (a markdown post may start with a <div> of its own).
+@pytest.mark.parametrize("data, kind", [
+    (b'<div class="c">\n <div data-message-author-role="user">hi</div></div>', "html"),
+    (b'  <section><div data-testid="user-message">hi</div></section>', "html"),
+    (b'<!-- saved --><article><div class="font-claude-message">ok</div></article>', "html"),
+    (b'<div align="center">My HW9 chat</div>\n\nMe: hi\nChatGPT: hello', "text"),
+    (b'<span>note</span> User: hi', "text"),
+])
+def test_sniff_fragments(data, kind):
+    assert sniff(data) == kind

@@ -108,3 +108,36 @@ def test_normalise(raw, normalised):
 ])
 def test_contains(text, phrasing, found):
     assert contains(f" {normalise(text)} ", phrasing) is found
+
+
+# A homework the student names ("Homework 7", "HW 7", "hw7") is taken when the bank decides
+# nothing, even without a key; several numbers, or none, name nothing.
+@pytest.mark.parametrize("student_text, homework", [
+    ("Here is my chat for Homework 7.", "hw07"),
+    ("HW 7 question 2", "hw07"),
+    ("hw7", "hw07"),
+    ("HW#07 problem 3", "hw07"),
+    ("homework-12 part b", "hw12"),
+    ("My HW 3 and HW 4 chats", "unknown"),
+    ("I asked about hw0", "unknown"),
+    ("the homework was hard", "unknown"),
+    ("see hw7.py for the code", "unknown"),
+])
+def test_stated_homework(student_text, homework):
+    assert identify_homework("What is a tensor? A multi-dimensional array.", student_text)[0] == homework
+
+
+# A transcript of a homework the bank has no key for, or of no homework, gets no part claims
+# (its parts cannot be known); the same text read without a key would yield two.
+@pytest.mark.parametrize("homework", ["hw07", "unknown"])
+def test_no_part_claims_without_key(homework):
+    from tractor.extract import extract_claims
+    from tractor.pipeline import extract_and_verify
+    from tractor.records import Message, Transcript
+
+    transcript = Transcript("t", "x.txt", "text", [
+        Message("user", "Solve 1(a) and 1(b) of HW 7."),
+        Message("assistant", "**1(a)** The answer is $$x = 2$$\n\n**1(b)** The answer is $$y = 3$$")],
+        homework=homework)
+    assert len(extract_claims(transcript, None)) == 2
+    assert extract_and_verify(transcript, verify=True) == []

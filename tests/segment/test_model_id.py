@@ -88,9 +88,12 @@ def _assistant(text):
     # speaker labels, bold or plain; the most frequent model label wins
     (Document("x.txt", "text", text="Me: q1\n**Gemini:** a1\nMe: q2\nGemini: a2\nClaude: x"), [], "", [],
      "gemini", "speaker label: 'Gemini:' (2 lines)"),
-    # artefacts: one unique artefact decides; an ambiguous one alone does not
+    # "ChatGPT said:" is ChatGPT's own speaker label
     (Document("x.txt", "text", text="solve 1\nChatGPT said:\nSure."), [], "", [],
-     "chatgpt", "interface artefact: 'ChatGPT said:' (ChatGPT's reply header: chatgpt)"),
+     "chatgpt", "speaker label: 'ChatGPT:' (1 line)"),
+    # artefacts: one unique artefact decides; an ambiguous one alone does not
+    (Document("x.txt", "text", text="solve 1\nSure.\nChatGPT can make mistakes. Check important info."),
+     [], "", [], "chatgpt", "interface artefact: 'ChatGPT can make mistakes' (ChatGPT's footer: chatgpt)"),
     (Document("x.txt", "text", text="solve 1\nThought for 8s\nSure."), [], "", [],
      "unknown", "no evidence: no export metadata, student statement, speaker label or unique interface "
                 "artefact; interface artefacts 'Thought for 8s' (thinking-time header: chatgpt/claude/grok) "
@@ -134,3 +137,72 @@ def test_sources(doc, messages, summary, annotations, model, evidence):
 ])
 def test_canonical_name(text, name):
     assert canonical_name(text) == name
+
+
+# Names as people write them, matched as whole names with their versions: a name never matches
+# the front of a longer one ("gpt-4o" is not "gpt-4o-mini", "o1" is not "o1-preview").
+@pytest.mark.parametrize("text, name", [
+    ("gpt-4o", "gpt-4o"), ("gpt-4o-mini", "gpt-4o-mini"), ("GPT-4o mini", "gpt-4o-mini"),
+    ("o1", "o1"), ("o1-preview", "o1-preview"), ("o1-mini", "o1-mini"), ("o3", "o3"), ("o3-mini", "o3-mini"),
+    ("GPT-3.5", "gpt-3.5"), ("gpt-3.5-turbo", "gpt-3.5"), ("GPT 4", "gpt-4"),
+    ("ChatGPT model 4", "gpt-4"), ("gpt-4.1", "gpt-4.1"), ("gpt-5", "chatgpt-5"),
+    ("Claude 3.5 Sonnet", "claude-3.5-sonnet"), ("claude-3-opus", "claude-3-opus"),
+    ("Claude Sonnet 4.5", "claude-sonnet-4.5"), ("Claude Opus 4", "claude-opus-4"),
+    ("Gemini 2.5 Pro", "gemini-2.5-pro"), ("gemini-2.5-flash", "gemini-2.5-flash"),
+    ("Gemini 2.0 Flash", "gemini-2.0-flash"),
+    ("DeepSeek-V3", "deepseek-v3"), ("DeepSeek R1", "deepseek-r1"), ("deepseek-reasoner", "deepseek-r1"),
+    ("Llama 3.1", "llama-3.1"), ("llama-3.3-70b-instruct", "llama-3.3"), ("Llama 3", "llama-3"),
+    ("Qwen2.5-Coder", "qwen"), ("Le Chat", "mistral"), ("Mistral Large", "mistral-large"),
+    ("Grok 3", "grok-3"), ("grok-4", "grok-4"), ("Grok 3 mini", "grok-3-mini"),
+])
+def test_whole_names(text, name):
+    assert canonical_name(text, whole=True) == name
+
+
+def _plain(text: str, title: str = "") -> Document:
+    return Document("x.md", "markdown", text=text, title=title)
+
+
+# Declared forms in the student's own text (header lines, notes, summary), a short title line
+# naming one model, and a stated name the model table lacks, reported as written (normalised).
+@pytest.mark.parametrize("doc, summary, annotations, model, evidence", [
+    (_plain("Model: DeepSeek-V3\n\nMe: hi\nAI: hello"), "", [], "deepseek-v3", "declared: 'Model: DeepSeek-V3'"),
+    (_plain("**LLM used:** Gemini 2.5 Pro\n\nhi"), "", [], "gemini-2.5-pro", "declared: '**LLM used:** Gemini 2.5 Pro'"),
+    (_plain("Model: Kimi-K2 Turbo\n\nhi"), "", [], "kimi", "declared: 'Model: Kimi-K2 Turbo'"),
+    (_plain("Model: Zephyr 7B Beta\n\nhi"), "", [], "zephyr-7b-beta", "declared: 'Model: Zephyr 7B Beta'"),
+    (_plain("hi"), "## Notes\n\n(GPT-4)", [], "gpt-4", "declared: '(GPT-4)'"),
+    (_plain("hi"), "", [Annotation("[Claude 3.5 Sonnet]", 0)], "claude-3.5-sonnet", "declared: '[Claude 3.5 Sonnet]'"),
+    (_plain("hi"), "Uso de ChatGPT en el ejercicio 1", [], "chatgpt", "title: 'Uso de ChatGPT en el ejercicio 1'"),
+    (_plain("hi"), "# Chat with Gemini 2.5 Pro", [], "gemini-2.5-pro", "title: 'Chat with Gemini 2.5 Pro'"),
+    # a title naming two models, or a sentence comparing them, declares nothing
+    (_plain("hi"), "# ChatGPT vs Claude", [], "unknown", "no evidence"),
+    (_plain("hi"), "Claude and Gemini both use attention, as the answer says.", [], "unknown", "no evidence"),
+])
+def test_declarations(doc, summary, annotations, model, evidence):
+    found, why = identify_model(doc, [Message("user", "hi"), Message("assistant", "hello")], summary, annotations)
+    assert found == model and why.startswith(evidence)
+
+
+# Export and page slugs: known ones canonical, unknown ones as written, non-models ignored.
+@pytest.mark.parametrize("slug, model", [
+    ("gpt-4o-mini", "gpt-4o-mini"), ("o1-preview", "o1-preview"), ("text-davinci-002-render-sha", "chatgpt"),
+    ("gpt-4-gizmo", "gpt-4"), ("gpt-4-code-interpreter", "gpt-4"), ("nova-pro-v1", "nova-pro-v1"), ("auto", "unknown"),
+])
+def test_export_slugs(slug, model):
+    doc = Document("c.json#1", "chatgpt-export", turns=[Turn("user", "hi"), Turn("assistant", "hello", slug)])
+    assert identify_model(doc, [], "", [])[0] == model
+
+
+# A print's footer names the app it was printed from.
+def test_print_furniture():
+    doc = Document("x.pdf", "pdf", text="hi\n\nhello", metadata={"print_furniture": "Printed using ChatGPT to PDF"})
+    assert identify_model(doc, [Message("user", "hi"), Message("assistant", "hello")], "", [])[0] == "chatgpt"
+
+
+# A note between turns that names a model is no title: only the summary or a note above the
+# first message can be one.
+@pytest.mark.parametrize("after_message, model", [(-1, "claude"), (0, "unknown"), (1, "unknown")])
+def test_title_only_at_the_top(after_message, model):
+    found, _ = identify_model(_plain("hi"), [Message("user", "hi"), Message("assistant", "hello")], "",
+                              [Annotation("Claude would phrase this better", after_message)])
+    assert found == model

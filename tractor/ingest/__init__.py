@@ -15,6 +15,10 @@ from ..records import Document
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".json"}
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
+# A fragment of a chat page saved without its <html> wrapper (a copied DOM subtree): it starts
+# with an element and carries the markup that marks turns.
+_FRAGMENT_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(div|section|article|main|span|ol|ul)\b", re.I | re.S)
+_TURN_MARKUP = re.compile(rb"data-message-author-role=|data-testid=[\"']user-message|font-claude-message")
 
 
 def sniff(data: bytes) -> str:
@@ -22,7 +26,7 @@ def sniff(data: bytes) -> str:
     head = data[:2048].lstrip(b"\xef\xbb\xbf")
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    if _HTML_START.match(head):
+    if _HTML_START.match(head) or (_FRAGMENT_START.match(head) and _TURN_MARKUP.search(data)):
         return "html"
     if head.lstrip()[:1] in (b"{", b"["):
         return "json"
@@ -66,7 +70,8 @@ def load_bytes(data: bytes, source: str, suffix: str) -> list[Document | IngestE
 def _load_json(data: bytes, source: str, strict: bool) -> list[Document | IngestError]:
     """Export conversations; an empty list when a non-``.json`` file only looked like JSON (a
     text post may start with ``[Homework 9](#)``) so that it is read as text instead."""
-    from .exports import read_chatgpt_export, read_claude_export, sniff_export
+    from .app_exports import read_gemini_takeout, read_grok_export, sniff_app_export
+    from .exports import read_chatgpt_export, read_claude_export, read_deepseek_export, sniff_export
     from .text import decode_text
 
     try:
@@ -75,11 +80,13 @@ def _load_json(data: bytes, source: str, strict: bool) -> list[Document | Ingest
         if not strict:
             return []
         raise IngestError(f"invalid JSON: {exc.msg} at line {exc.lineno}", stage="read") from exc
-    kind = sniff_export(obj)
-    if kind == "chatgpt-export":
-        return read_chatgpt_export(obj, source)
-    if kind == "claude-export":
-        return read_claude_export(obj, source)
+    readers = {"chatgpt-export": read_chatgpt_export, "claude-export": read_claude_export,
+               "deepseek-export": read_deepseek_export, "grok-export": read_grok_export,
+               "gemini-takeout": read_gemini_takeout}
+    kind = sniff_export(obj) or sniff_app_export(obj)
+    if kind:
+        return readers[kind](obj, source)
     if not strict:
         return []
-    raise IngestError("JSON file is neither a ChatGPT nor a Claude conversations export", stage="read")
+    raise IngestError("JSON file is no chat export this tool reads (ChatGPT, Claude, DeepSeek, Grok "
+                      "or Gemini Takeout conversations)", stage="read")

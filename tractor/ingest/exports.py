@@ -1,4 +1,4 @@
-"""Readers for the account data exports of ChatGPT and Claude (``conversations.json``).
+"""Readers for the account data exports of ChatGPT, Claude and DeepSeek (``conversations.json``).
 
 An export holds many conversations, so one file yields many Documents. One broken or empty
 conversation must not cost the others, which is why the readers return the failure *in place*
@@ -8,6 +8,8 @@ conversation must not cost the others, which is why the readers return the failu
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 
 from tractor.errors import IngestError
@@ -15,21 +17,38 @@ from tractor.records import ASSISTANT, USER, Document, Turn
 
 CHATGPT_EXPORT = "chatgpt-export"
 CLAUDE_EXPORT = "claude-export"
+DEEPSEEK_EXPORT = "deepseek-export"
 
 # ChatGPT content types that hold what a person saw in the chat. Everything else is machinery:
-# "thoughts" and "reasoning_recap" (hidden reasoning), "code"/"execution_output" (tool calls),
-# "user_editable_context" (custom instructions), browsing displays, system errors...
+# "thoughts" and "reasoning_recap" (hidden reasoning), "user_editable_context" and
+# "model_editable_context" (custom instructions, memory), browsing displays, system errors...
 _VISIBLE_CONTENT_TYPES = {"text", "multimodal_text"}
+# The code interpreter's code and output are shown in the chat as part of the answer (the
+# student saw them, and claims may rest on them), so they are kept as the reply's content.
+_CODE_TOOLS = {"python", "jupyter"}
+_CANVAS_CREATE = "canmore.create_textdoc"
+_CANVAS_UPDATE = "canmore.update_textdoc"
 _CLAUDE_SENDERS = {"human": USER, "user": USER, "assistant": ASSISTANT}
+# The Claude export never names the model, but the format itself says the family.
+_CLAUDE_FAMILY = "claude"
+# DeepSeek fragments: what the user asked and what the model answered; THINK (reasoning) and
+# SEARCH (web results) are machinery.
+_DEEPSEEK_FRAGMENTS = {"REQUEST": USER, "RESPONSE": ASSISTANT}
 
 
 def sniff_export(obj: object) -> str | None:
-    """``"chatgpt-export"``, ``"claude-export"`` or None, judged from the parsed JSON's shape:
-    ChatGPT conversations carry a ``mapping`` tree, Claude ones a ``chat_messages`` list."""
+    """``"chatgpt-export"``, ``"claude-export"``, ``"deepseek-export"`` or None, judged from the
+    parsed JSON's shape: ChatGPT conversations carry a ``mapping`` tree of messages with an
+    ``author``, DeepSeek ones the same tree of messages made of ``fragments``, Claude ones a
+    ``chat_messages`` list."""
     for conversation in _conversations(obj)[:5]:
         if not isinstance(conversation, dict):
             continue
         if isinstance(conversation.get("mapping"), dict):
+            messages = [node.get("message") for node in conversation["mapping"].values()
+                        if isinstance(node, dict)]
+            if any(isinstance(m, dict) and isinstance(m.get("fragments"), list) for m in messages):
+                return DEEPSEEK_EXPORT
             return CHATGPT_EXPORT
         if isinstance(conversation.get("chat_messages"), list):
             return CLAUDE_EXPORT
@@ -50,20 +69,54 @@ def read_chatgpt_export(obj: object, source: str) -> list[Document | IngestError
         if not isinstance(conversation, dict) or not isinstance(conversation.get("mapping"), dict):
             results.append(IngestError(f"{where}: conversation without a message tree", "export"))
             continue
+        results.append(chatgpt_conversation(conversation, where, CHATGPT_EXPORT))
+    return results
+
+
+def chatgpt_conversation(conversation: dict, where: str, format_name: str,
+                         model: object = None) -> Document | IngestError:
+    """One ChatGPT conversation (an export's entry, or the one a share page embeds) as a
+    Document, or an IngestError naming ``where``."""
+    turns: list[Turn] = []
+    try:
+        canvas: dict[str, str] = {}
+        for message in _current_branch(conversation):
+            turn = _chatgpt_turn(message, canvas)
+            if turn is not None:
+                append_turn(turns, turn)
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        # a field of the wrong type (hand-edited or damaged export) spoils only this conversation
+        return IngestError(f"{where}: malformed message tree ({type(exc).__name__}: {exc})", "export")
+    conversation_id = conversation.get("conversation_id") or conversation.get("id")
+    return document_or_error(
+        where, format_name, turns, conversation.get("title"), conversation_id,
+        model or conversation.get("default_model_slug"),
+    )
+
+
+def read_deepseek_export(obj: object, source: str) -> list[Document | IngestError]:
+    """DeepSeek's export: ChatGPT's ``mapping`` tree, but each message is a list of typed
+    ``fragments`` (REQUEST, THINK, SEARCH, RESPONSE) and names its ``model``."""
+    results: list[Document | IngestError] = []
+    for n, conversation in enumerate(_require_list(obj, DEEPSEEK_EXPORT), start=1):
+        where = f"{source}#{n}"
+        if not isinstance(conversation, dict) or not isinstance(conversation.get("mapping"), dict):
+            results.append(IngestError(f"{where}: conversation without a message tree", "export"))
+            continue
         turns: list[Turn] = []
         try:
             for message in _current_branch(conversation):
-                turn = _chatgpt_turn(message)
-                if turn is not None:
-                    append_turn(turns, turn)
+                for fragment in message.get("fragments") or []:
+                    role = _DEEPSEEK_FRAGMENTS.get(str(fragment.get("type", "")).upper())
+                    text = fragment.get("content")
+                    if role and isinstance(text, str) and text.strip():
+                        model = message.get("model") if role == ASSISTANT else ""
+                        append_turn(turns, Turn(role, _trim(text), model if isinstance(model, str) else ""))
         except (AttributeError, TypeError, KeyError, ValueError) as exc:
-            # a field of the wrong type (hand-edited or damaged export) spoils only this conversation
             results.append(IngestError(f"{where}: malformed message tree ({type(exc).__name__}: {exc})", "export"))
             continue
-        conversation_id = conversation.get("conversation_id") or conversation.get("id")
-        results.append(_document_or_error(
-            where, CHATGPT_EXPORT, turns, conversation.get("title"), conversation_id,
-            conversation.get("default_model_slug"),
+        results.append(document_or_error(
+            where, DEEPSEEK_EXPORT, turns, conversation.get("title"), conversation.get("id"), None,
         ))
     return results
 
@@ -81,6 +134,7 @@ def read_claude_export(obj: object, source: str) -> list[Document | IngestError]
             results.append(IngestError(f"{where}: conversation without chat_messages", "export"))
             continue
         model = conversation.get("model") if isinstance(conversation.get("model"), str) else ""
+        model = model or _CLAUDE_FAMILY
         turns: list[Turn] = []
         try:
             for message in messages:
@@ -91,7 +145,7 @@ def read_claude_export(obj: object, source: str) -> list[Document | IngestError]
         except (AttributeError, TypeError, KeyError, ValueError) as exc:
             results.append(IngestError(f"{where}: malformed messages ({type(exc).__name__}: {exc})", "export"))
             continue
-        results.append(_document_or_error(
+        results.append(document_or_error(
             where, CLAUDE_EXPORT, turns, conversation.get("name"), conversation.get("uuid"), model,
         ))
     return results
@@ -150,23 +204,69 @@ def _newest_leaf(mapping: dict) -> str | None:
     return node_id
 
 
-def _chatgpt_turn(message: dict) -> Turn | None:
-    """The message as a visible turn, or None for hidden, system, tool and reasoning nodes."""
+def _chatgpt_turn(message: dict, canvas: dict[str, str]) -> Turn | None:
+    """The message as a visible turn, or None for hidden, system, reasoning and non-code tool
+    nodes. Code-interpreter calls and their output, and canvas documents, become assistant
+    turns (merged into the reply around them); ``canvas["last"]`` holds the latest canvas
+    document, which an update rewrites."""
     role = (message.get("author") or {}).get("role")
     metadata = message.get("metadata") or {}
     content = message.get("content") or {}
-    if (
-        role not in (USER, ASSISTANT)
-        or metadata.get("is_visually_hidden_from_conversation")
-        or content.get("content_type") not in _VISIBLE_CONTENT_TYPES
-        or message.get("recipient", "all") != "all"
-    ):
-        return None
-    text = "\n\n".join(filter(None, (_part_text(part) for part in content.get("parts") or [])))
-    if not text.strip():
+    recipient = message.get("recipient") or "all"
+    if metadata.get("is_visually_hidden_from_conversation"):
         return None
     model = metadata.get("model_slug") if role == ASSISTANT else ""
-    return Turn(role, _trim(text), model if isinstance(model, str) else "")
+    model = model if isinstance(model, str) else ""
+    text = ""
+    if role in (USER, ASSISTANT) and recipient == "all" \
+            and content.get("content_type") in _VISIBLE_CONTENT_TYPES:
+        text = "\n\n".join(filter(None, (_part_text(part) for part in content.get("parts") or [])))
+    elif role == ASSISTANT and recipient in _CODE_TOOLS and content.get("content_type") == "code":
+        text = _fence(content.get("text"), "python")
+    elif role == "tool" and content.get("content_type") == "execution_output":
+        text = _fence(content.get("text"), "")
+    elif role == ASSISTANT and recipient in (_CANVAS_CREATE, _CANVAS_UPDATE):
+        text = _canvas_text(recipient, content, canvas)
+    if not text.strip():
+        return None
+    return Turn(USER if role == USER else ASSISTANT, _trim(text), model)
+
+
+def _fence(text: object, language: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    body = text.replace("\r\n", "\n").strip("\n")
+    return f"```{language}\n{body}\n```"
+
+
+def _canvas_text(recipient: str, content: dict, canvas: dict[str, str]) -> str:
+    """A canvas document as the student saw it after this message: the created text, or the
+    last document with the update's regex replacements applied."""
+    try:
+        body = json.loads(content.get("text") or "")
+    except (json.JSONDecodeError, TypeError):
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    if recipient == _CANVAS_CREATE:
+        text = body.get("content")
+        if not isinstance(text, str):
+            return ""
+        canvas["last"] = text
+        return text
+    document = canvas.get("last", "")
+    for update in body.get("updates") or []:
+        if not isinstance(update, dict) or not isinstance(update.get("replacement"), str):
+            continue
+        try:
+            document = re.sub(str(update.get("pattern", "")), lambda _: update["replacement"], document,
+                              count=0 if update.get("multiple") else 1, flags=re.DOTALL)
+        except re.error:
+            continue
+    if not document or document == canvas.get("last"):
+        return ""
+    canvas["last"] = document
+    return document
 
 
 def _part_text(part: object) -> str:
@@ -210,7 +310,7 @@ def append_turn(turns: list[Turn], turn: Turn) -> None:
         turns.append(turn)
 
 
-def _document_or_error(
+def document_or_error(
     where: str, format_name: str, turns: list[Turn], title: object, conversation_id: object,
     model: object,
 ) -> Document | IngestError:

@@ -51,7 +51,8 @@ _BLOCK_TAGS = {
 }
 _CHAT_URL = re.compile(
     r"https?://(?:www\.)?(?:chatgpt\.com|chat\.openai\.com|claude\.ai|grok\.com|gemini\.google\.com"
-    r"|g\.co/gemini|poe\.com|perplexity\.ai|chat\.deepseek\.com)/(?:share|c|chat|s|g|app)/[\w\-/]+"
+    r"|g\.co/gemini|poe\.com|perplexity\.ai|chat\.deepseek\.com)/(?:share|c|chat|s|g|app)/[\w\-/]+",
+    re.ASCII,  # a link ends where CJK text or full-width punctuation starts
 )
 # Page-level model picker (ChatGPT's switcher button, or a bare "model" label in simpler saves).
 _MODEL_LABEL = (
@@ -79,6 +80,9 @@ def read_chat_page(data: bytes, source: str) -> list[Document]:
     ``metadata["model"]`` and to assistant turns that carry no per-turn model slug.
     """
     tree = _parse(data)
+    embedded = _embedded_conversation(tree, source)
+    if embedded is not None:
+        return [embedded]
     turns: list[Turn] = []
     notes: list[str] = []
     page_model = _page_model(tree)
@@ -113,6 +117,47 @@ def read_chat_page(data: bytes, source: str) -> list[Document]:
             identities=_chat_urls(tree),
         )
     ]
+
+
+def render_fragment(html: str) -> str:
+    """Text of an HTML snippet (an export's answer stored as HTML), rendered as page turns are."""
+    tree = etree.fromstring(f"<html><body><div>{html}</div></body></html>", _HTML_PARSER)
+    return render_text(tree.find(".//body/div")) if tree is not None else ""
+
+
+def _embedded_conversation(tree: etree._Element, source: str) -> Document | None:
+    """The conversation an older ChatGPT share page embeds as JSON (Next.js ``__NEXT_DATA__``):
+    the same message tree as a data export, with each answer's model slug and the exact text
+    of every message (line breaks of pasted code, the code interpreter's code and output) that
+    the rendered page loses. None when the page embeds no conversation."""
+    import json
+
+    from tractor.ingest.exports import chatgpt_conversation
+
+    scripts = tree.xpath("//script[@id='__NEXT_DATA__']/text()")
+    if not scripts:
+        return None
+    try:
+        props = json.loads(str(scripts[0])).get("props", {}).get("pageProps", {})
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    if not isinstance(props, dict):
+        return None
+    if props.get("statusCode") == 404:
+        raise IngestError("share page 'not found' (404): the chat was deleted or never shared", stage="html")
+    response = props.get("serverResponse")
+    data = response.get("data") if isinstance(response, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("mapping"), dict):
+        return None
+    page_model = (data.get("model") or {}).get("slug") if isinstance(data.get("model"), dict) else None
+    document = chatgpt_conversation(data, source, "html", page_model)
+    if isinstance(document, IngestError):
+        raise IngestError(str(document).removeprefix(f"{source}: "), stage="html")
+    document.source = source
+    author = data.get("author_name")
+    document.identities = [*_chat_urls(tree), *document.identities,
+                           *([author] if isinstance(author, str) and author.strip() else [])]
+    return document
 
 
 def _parse(data: bytes) -> etree._Element:
@@ -205,6 +250,8 @@ def _render(element: etree._Element, code_blocks: list[str]) -> str:
     if "katex" in classes or "katex-error" in classes or tag == "math":
         display = tag == "math" and element.get("display") == "block"
         return f"$${_latex(element)}$$" if display else f"${_latex(element)}$"
+    if "whitespace-pre-wrap" in classes and all(child.tag == "br" for child in element):
+        return _render_pre_wrap(element, code_blocks)
     if tag == "pre":
         code_blocks.append(_fenced_code(element))
         return f"\n\n{_PRE_SLOT.format(len(code_blocks) - 1)}\n\n"
@@ -234,6 +281,20 @@ def _render(element: etree._Element, code_blocks: list[str]) -> str:
     if tag in _BLOCK_TAGS:
         return f"\n\n{inner}\n\n"
     return inner
+
+
+def _pre_wrap_text(element: etree._Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts += ["\n", child.tail or ""]
+    return "".join(parts)
+
+
+def _render_pre_wrap(element: etree._Element, code_blocks: list[str]) -> str:
+    """A ``whitespace-pre-wrap`` element (how chat pages show what the user typed): its line
+    breaks are the user's, so they are kept, in a slot that whitespace normalisation skips."""
+    code_blocks.append("\n".join(line.rstrip() for line in _pre_wrap_text(element).strip("\n").split("\n")))
+    return f"\n\n{_PRE_SLOT.format(len(code_blocks) - 1)}\n\n"
 
 
 def _render_children(element: etree._Element, code_blocks: list[str]) -> str:

@@ -23,13 +23,20 @@ from .pdf_tables import merge_tables
 
 _BAND = 0.07  # top and bottom share of the page where print headers and footers sit
 _FURNITURE_LINES = 2  # outermost lines per edge that may be a header or footer
-_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+# A link is ASCII: it ends at a space, a bracket or quote, or the first non-ASCII character
+# (CJK text and full-width punctuation often follow a link with no space).
+_URL_CHAR = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%\[\]]"
+_URL = re.compile(rf"https?://(?:{_URL_CHAR}*[A-Za-z0-9/_\-=#%~])?")
 _DATE_TIME = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\s*[AP]M\b", re.I)
 _PAGE_COUNTER = re.compile(r"(?:^|\s)\d{1,4}\s*/\s*\d{1,4}$|\bpage\s+\d+(\s+of\s+\d+)?\b", re.I)
 # Links to a conversation (share pages, chat URLs) identify the student's account.
-_CHAT_LINK = re.compile(r"https?://\S+/(?:share|c|chat|conversations?)/[\w-]{6,}\S*", re.I)
+_CHAT_LINK = re.compile(rf"https?://{_URL_CHAR}+?/(?:share|c|chat|conversations?)/[\w-]{{6,}}"
+                        rf"(?:{_URL_CHAR}*[A-Za-z0-9/_\-=#%~])?", re.I | re.A)
 # A metadata Creator that is a person ("Jane Q. Doe"), not a program ("Microsoft Word", "Skia").
 _PERSON_NAME = re.compile(r"^[A-Z][a-z'-]+(?: [A-Z][a-z'-]*\.?){1,3}$")
+# A bare page number ("7") sits a little further in than a browser's footer (LaTeX, Word).
+_PAGE_NUMBER_BAND = 0.15
+_BARE_NUMBER = re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$")
 _PARAGRAPH_PITCH = 1.8  # baseline distance, in ems of the lower line, that means a blank line
 _BUBBLE_SHIFT = 4.0  # sideways jump of a prose line's left edge, in ems, that starts a paragraph
 
@@ -64,7 +71,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         format="pdf",
         text=text,
         title=metadata.get("Title", "") or _title_from_header(furniture),
-        metadata=_metadata(metadata, len(pages), fonts),
+        metadata=_metadata(metadata, len(pages), fonts, furniture),
         identities=list(dict.fromkeys(links + _people(metadata))),
         partial=partial,
     )
@@ -153,13 +160,22 @@ def _strip_furniture(pages: list[PageText]) -> tuple[list[list[Line]], list[str]
     repeats = Counter(key(line) for page in pages for line in candidates(page))
     needed = max(2, (len(pages) + 1) // 2)
     body, furniture = [], []
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         outermost = {id(page.lines[0]), id(page.lines[-1])}
         dropped = {id(line) for line in candidates(page)
                    if repeats[key(line)] >= needed or id(line) in outermost and _looks_printed(line.text)}
+        dropped |= {id(line) for line in (page.lines[0], page.lines[-1]) if _is_page_number(line, page, number)}
         furniture += [line.text for line in page.lines if id(line) in dropped]
         body.append([line for line in page.lines if id(line) not in dropped])
     return body, furniture
+
+
+def _is_page_number(line: Line, page: PageText, number: int) -> bool:
+    """A page's outermost line holding only its page number (or the next one: a cover page
+    may go unnumbered), near the top or bottom edge."""
+    match = _BARE_NUMBER.match(line.text)
+    near_edge = line.bottom < page.height * _PAGE_NUMBER_BAND or line.top > page.height * (1 - _PAGE_NUMBER_BAND)
+    return bool(match) and near_edge and int(match.group(1)) in (number - 1, number, number + 1)
 
 
 def _looks_printed(text: str) -> bool:
@@ -214,7 +230,7 @@ def _title_from_header(furniture: list[str]) -> str:
     date, time and URLs are taken out."""
     for text in furniture:
         rest = _URL.sub("", _DATE_TIME.sub("", _PAGE_COUNTER.sub("", text))).strip(" ,-|")
-        if rest:
+        if rest and not _BARE_NUMBER.match(rest):
             return rest
     return ""
 
@@ -226,10 +242,16 @@ def _people(metadata: dict[str, str]) -> list[str]:
     return [name for name in names if name]
 
 
-def _metadata(info: dict[str, str], page_count: int, fonts: set[str]) -> dict[str, str]:
+def _metadata(info: dict[str, str], page_count: int, fonts: set[str],
+              furniture: list[str]) -> dict[str, str]:
     meta = {f"pdf_{key.lower()}": value for key, value in info.items()
             if key in ("Producer", "CreationDate") or key == "Creator" and not _PERSON_NAME.match(value)}
     meta["pages"] = str(page_count)
+    # The print's own header and footer lines ("Printed using ChatGPT to PDF"), without links:
+    # not conversation text, but evidence of the app the chat was printed from.
+    kept = dict.fromkeys(_PAGE_COUNTER.sub("", _URL.sub("", line)).strip() for line in furniture)
+    if any(kept):
+        meta["print_furniture"] = "\n".join(line for line in kept if line)
     if any(map(is_math_font, fonts)):
         # Rendered math: radicals, fraction bars and limits are drawn, not written, so some
         # structure may be missing from the text (a checker must not call such a claim wrong).

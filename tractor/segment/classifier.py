@@ -76,6 +76,8 @@ def load_model(path: Path = MODEL_PATH) -> SegmenterModel:
 
 def allowed_labels(block: Block) -> set[str]:
     """The labels the rules leave open for ``block``."""
+    if block.kind == "note":
+        return {ANNOTATION}
     if block.after_marker:
         return {ASSISTANT}
     if block.before_marker:

@@ -65,8 +65,30 @@ def score_homeworks(text: str) -> list[HomeworkScore]:
     return sorted(scores, key=lambda s: (-s.score, s.homework))
 
 
-def identify_homework(text: str) -> tuple[str, str]:
-    """``(homework name, evidence)``, or ``("unknown", why)`` without a clear winner."""
+# "Homework 7", "HW 7", "hw7", "HW#7", "homework-07": the student naming the homework.
+_STATED = re.compile(r"(?<![\w])(?:home\s?work|hw)[\s#:_\-]*(?:no\.?\s*)?0*(\d{1,2})(?!\w|\.\w)", re.IGNORECASE)
+
+
+def stated_homework(student_text: str) -> str | None:
+    """The one homework number the student's own text names, as ``hwNN``; None when it names
+    none or several."""
+    numbers = {int(match.group(1)) for match in _STATED.finditer(student_text)}
+    numbers.discard(0)
+    return f"hw{numbers.pop():02d}" if len(numbers) == 1 else None
+
+
+def identify_homework(text: str, student_text: str = "") -> tuple[str, str]:
+    """``(homework name, evidence)``, or ``("unknown", why)`` without a clear winner. When the
+    bank decides nothing, the homework the student names in ``student_text`` ("HW 7") is taken,
+    even one the bank has no key for."""
+    found = _from_bank(text)
+    if found[0] == UNKNOWN and (stated := stated_homework(student_text)):
+        match = _STATED.search(student_text)
+        return stated, f"stated by the student: '{match.group(0)}'"
+    return found
+
+
+def _from_bank(text: str) -> tuple[str, str]:
     scores = score_homeworks(text)
     if not scores:
         return UNKNOWN, "no homework in the bank"

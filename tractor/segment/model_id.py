@@ -33,7 +33,9 @@ from tractor.records import ASSISTANT, USER, Annotation, Document, Message
 UNKNOWN = "unknown"
 # A mention must not stop short of a version ("gpt-5" inside "gpt-5.1"), but a date suffix of
 # an API slug ("claude-sonnet-4-5-20250929") may follow.
-_AFTER_MENTION = r"(?![\w]|\.\d|-\d{1,2}(?!\d))"
+# A mention is a whole name: "gpt-4o" does not match inside "gpt-4o-mini" or "gpt-4o mini"
+# (smaller or preview variants are other models).
+_AFTER_MENTION = r"(?![\w]|\.\d|-\d{1,2}(?!\d)|[\s\-](?:mini|nano|preview|lite)\b)"
 _LABEL_LINE = re.compile(r"^[ \t>#*_]*([^:\n*_]{2,40}?)[*_ \t]*:", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—]\s+")
@@ -44,6 +46,9 @@ _MADE_BY = re.compile(
     r"\bI(?:\s+am|['’]m)\b[^.\n]{0,80}?\b(?:developed|made|created|trained|built)\s+by\s+([A-Z][\w ]{1,20})"
 )
 _QUOTE_LIMIT = 160
+# What a model slug looks like ("gpt-4o-2024-08-06", "grok-3"), and slugs that name no model.
+_SLUG = re.compile(r"^[a-z][\w.\-]{1,60}$", re.IGNORECASE)
+_NO_MODEL_SLUGS = {"auto", "default", "unknown", "none", "null"}
 # How far (characters) after its cue a statement may name the model.
 _CUE_REACH = 80
 # Statement cues: who did the choosing ("I", "we", "my model") and a verb of using or asking.
@@ -154,6 +159,7 @@ def identify_model(doc: Document, messages: list[Message], summary: str,
     notes: list[str] = []
     sources = (
         lambda: _from_metadata(doc),
+        lambda: _from_declarations(doc, summary, annotations),
         lambda: _from_statements(doc, messages, summary, annotations),
         lambda: _from_labels(doc.text),
         lambda: _from_artefacts(_all_texts(doc, messages), notes),
@@ -192,10 +198,61 @@ def _from_metadata(doc: Document) -> tuple[str, str] | None:
             return name, f"{origin} metadata: {field}={slug}"
     if page_model and (name := canonical_name(page_model)):
         return name, f"{origin} metadata: model={page_model}"
+    # A slug the table does not know is still the format's statement: reported as written.
+    for slug, _ in slugs.most_common():
+        if _SLUG.match(slug) and slug.lower() not in _NO_MODEL_SLUGS:
+            return _normalised_name(slug), f"{origin} metadata: model_slug={slug} (not in the model table)"
     for segment in _TITLE_SEPARATOR.split(doc.title):
         if name := canonical_name(segment, whole=True):
             return name, f"{origin} metadata: title='{doc.title}'"
     return None
+
+
+# "Model: DeepSeek-V3", "LLM used: Kimi K2", "(GPT-4)": a line that only declares the model.
+_DECLARED = re.compile(
+    r"^[\s#>*_`\-•(\[]*(?:(?:the\s+)?(?:model|llm|chatbot)(?:\s+used)?|used|using)"
+    r"[*_`\s]*[:：][*_`\s]*(?P<name>[^\s:：][^:：\n]{0,40}?)[\s*_`.)\]]*$"
+    r"|^[\s#>*_`]*[(\[](?P<bare>[^()\[\]\n]{2,40})[)\]][\s*_`]*$",
+    re.IGNORECASE | re.MULTILINE)
+_HEADER_LINES = 5
+_TITLE_WORDS = 12
+
+
+def _from_declarations(doc: Document, summary: str,
+                       annotations: list[Annotation]) -> tuple[str, str] | None:
+    """A line of the student's own text (summary, notes, the post's first lines) that declares
+    the model ("Model: DeepSeek-V3", "(GPT-4)"), or a short title line naming exactly one
+    ("Uso de ChatGPT en el ejercicio 1"). A declared name the model table does not know is
+    reported as written (normalised), not as unknown."""
+    header = "\n".join([line for line in doc.text.split("\n") if line.strip()][:_HEADER_LINES])
+    texts = [summary, *(a.text for a in annotations), header]
+    for text in filter(str.strip, texts):
+        for match in _DECLARED.finditer(text):
+            stated = (match.group("name") or match.group("bare") or "").strip()
+            name = canonical_name(stated, whole=True) or canonical_name(stated)
+            if not name and match.group("name") and _looks_like_model_name(stated):
+                name = _normalised_name(stated)
+            if name:
+                return name, f"declared: '{_quote(match.group(0))}'"
+    # only text at the top can be a title: the summary, a note before the first message
+    for text in filter(str.strip, [summary, *(a.text for a in annotations if a.after_message < 0)]):
+        first = text.strip().split("\n")[0]
+        words = first.split()
+        if len(words) <= _TITLE_WORDS and not first.rstrip().endswith((".", "?", "!")):
+            names = {m.alias.name for m in find_mentions(first)}
+            if len(names) == 1:
+                return names.pop(), f"title: '{_quote(first.strip('# '))}'"
+    return None
+
+
+def _looks_like_model_name(text: str) -> bool:
+    """A product name, not a sentence: a few words, one of them with a digit or a capital."""
+    words = text.split()
+    return 0 < len(words) <= 4 and any(any(ch.isdigit() or ch.isupper() for ch in w) for w in words)
+
+
+def _normalised_name(text: str) -> str:
+    return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
 def _from_statements(doc: Document, messages: list[Message], summary: str,
@@ -243,14 +300,23 @@ def _said_by_me(cue) -> bool:
 
 
 def _from_labels(text: str) -> tuple[str, str] | None:
-    """The most frequent speaker label naming a model."""
+    """The most frequent speaker label naming a model, in any decoration ("GPT 4:",
+    "**🤖 ChatGPT:**", "## Gemini")."""
+    from tractor.segment.labels import discover_labels, parse_label
+
+    lines = text.split("\n")
+    known = discover_labels(lines)
     labels = Counter()
     names: dict[str, str] = {}
-    for match in _LABEL_LINE.finditer(text):
-        label = match.group(1).strip()
-        if name := names.get(label) or canonical_name(label, whole=True):
-            names[label] = name
-            labels[label] += 1
+    for line in lines:
+        parsed = parse_label(line, known)
+        candidates = [parsed.name] if parsed and parsed.role == ASSISTANT else []
+        if not parsed and (match := _LABEL_LINE.match(line)):
+            candidates.append(match.group(1).strip())
+        for label in candidates:
+            if name := names.get(label) or canonical_name(label, whole=True):
+                names[label] = name
+                labels[label] += 1
     if not labels:
         return None
     label, count = labels.most_common(1)[0]
@@ -292,7 +358,8 @@ def _from_self_identification(doc: Document, messages: list[Message]) -> tuple[s
 
 
 def _all_texts(doc: Document, messages: list[Message]) -> list[str]:
-    return [doc.text, *(t.content for t in doc.turns or ()), *(m.content for m in messages)]
+    return [doc.text, doc.metadata.get("print_furniture", ""), *(t.content for t in doc.turns or ()),
+            *(m.content for m in messages)]
 
 
 def _quote(text: str) -> str:

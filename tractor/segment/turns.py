@@ -23,6 +23,7 @@ from tractor.errors import IngestError
 from tractor.records import ASSISTANT, USER, Annotation, Document, Message, Turn
 from tractor.segment.blocks import Block, split_blocks
 from tractor.segment.classifier import ANNOTATION, SUMMARY, decode
+from tractor.segment.labels import is_explicit_note, is_page_copy
 
 _SUMMARY_TITLE_RE = re.compile(
     r"^\W*(?:executive\s+|overall\s+)?(?:summary|reflection|conclusion|overview|tl;?dr|"
@@ -43,13 +44,40 @@ def segment(doc: Document) -> Segmentation:
     """Split ``doc`` into messages, annotations and summary (roles: "user"/"assistant")."""
     if doc.turns:
         return _from_turns(doc.turns)
-    blocks = split_blocks(_without_title_line(doc.text, doc.title))
+    text = _without_title_line(doc.text, doc.title)
+    blocks = split_blocks(text)
     if not blocks:
         raise IngestError("no text to segment", stage="segment")
-    result = _assemble(blocks, decode(blocks))
+    result = _assemble(blocks, _inside_turns(blocks, decode(blocks), is_page_copy(text)))
     if not result.messages:
         raise IngestError("no conversation found in the text", stage="segment")
     return result
+
+
+def _inside_turns(blocks: list[Block], labels: list[str], page_copy: bool) -> list[str]:
+    """Commentary rules the classifier's local view misses. Under a speaker label, a block
+    between two blocks of that same turn is part of the turn unless the student marked it as a
+    note ("Note: ...", "[...]"): commentary goes between turns, not inside a sentence run of
+    the answer. In a copy of the chat page ("You said:" / "ChatGPT said:") every unmarked
+    block under a label belongs to its speaker: the copy holds only the chat."""
+    out = list(labels)
+    for i, (block, label) in enumerate(zip(blocks, labels)):
+        if label != ANNOTATION or not block.turn_role or block.kind == "note" or _marked(block.text):
+            continue
+        same_span = lambda j: 0 <= j < len(blocks) and blocks[j].turn_role == block.turn_role \
+            and not blocks[j].opens_turn
+        before = i > 0 and out[i - 1] == block.turn_role
+        after = i + 1 < len(blocks) and same_span(i + 1) and labels[i + 1] == block.turn_role
+        if page_copy or (before and after):
+            out[i] = block.turn_role
+    return out
+
+
+def _marked(text: str) -> bool:
+    stripped = text.strip()
+    return is_explicit_note(stripped) or bool(_MARKED_COMMENTARY_RE.match(stripped)) \
+        or (stripped[:1] in "[(" and stripped[-1:] in "])") \
+        or (len(stripped) > 2 and stripped[0] in "*_" and stripped[-1] == stripped[0])
 
 
 def _without_title_line(text: str, title: str) -> str:
@@ -58,7 +86,7 @@ def _without_title_line(text: str, title: str) -> str:
     first, _, rest = text.lstrip().partition("\n")
     title_words = set(re.findall(r"\w+", title.lower()))
     line_words = set(re.findall(r"\w+", first.lower()))
-    if len(line_words) >= 2 and line_words <= title_words:
+    if (len(line_words) >= 2 and line_words <= title_words) or (title.strip() and first.strip() == title.strip()):
         return rest
     return text
 
