@@ -36,26 +36,43 @@ from .candidates import RANK_NAMES, Candidate, balanced, best, math_candidates, 
 from .expressions import split_relations
 from .latex import to_normalized, unicode_to_latex
 
-_ELLIPSIS = re.compile(r"\\[lc]?dots|\\ldots|\.\.\.")
+# \dots \ldots \cdots \dotsc, "..." and a PDF's spaced ". . ."
+_ELLIPSIS = re.compile(r"\\(?:[lc]dots|dots[bcm]?)(?![A-Za-z])|\.\s*\.\s*\.")
 _RELATION = re.compile(r"([a-z])\s*(<=|<|\\leq?|\\lt|\\neq|!=|\\ne)\s*(?=([a-z]))")
 _OPS = {"<": "<", "<=": "<=", r"\le": "<=", r"\leq": "<=", r"\lt": "<", r"\neq": "!=", "!=": "!=", r"\ne": "!="}
 # x_i, x_{ij}, x_i^2 and a PDF's x^2_i (the superscript printed before the subscript)
-_FACTOR = re.compile(r"(?<![A-Za-z\\])([a-z])(?:\^\{?(\d)\}?)?_(?:\{\s*([^{}]+?)\s*\}|(\d+|[A-Za-z]))"
+_FACTOR = re.compile(r"(?:(?<=_[A-Za-z0-9])|(?<![A-Za-z\\]))([a-z])(?:\^\{?(\d)\}?)?_(?:\{\s*([^{}]+?)\s*\}|(\d+|[A-Za-z]))"
                      r"(?:\^\{?(\d)\}?)?")
 # the words that open a condition or a remark after the map: "for 1 <= i <= j <= d", "(over all
 # i <= j)", "where x ⊙ x denotes ..."; the map ends there
 _CONDITION_WORD = re.compile(r"(?<![A-Za-z\\])(?:for|where|with|over|if|when|i\.e\.)(?![A-Za-z])")
+# a note on an item's indices: a condition ("(i<j)", "(1 \le i < j \le D)") or a range ("(i = 1..D)",
+# "(i=1,\dots,D)"): index letters, numbers, relations, ellipses only
+_INDEX_NOTE = re.compile(r"\(((?:\s|[A-Za-z0-9]|[<>=≤≥,.+\-]|\\(?:leq?|geq?|lt|gt|neq|ne|in|[lc]?dots)(?![A-Za-z]))*"
+                         r"(?:[<>=≤≥]|\\(?:leq?|geq?|lt|gt|neq|ne|in)(?![A-Za-z]))"
+                         r"(?:\s|[A-Za-z0-9]|[<>=≤≥,.+\-]|\\(?:leq?|geq?|lt|gt|neq|ne|in|[lc]?dots)(?![A-Za-z]))*)\)\s*$")
 _PROSE = re.compile(r"\([^()]*[A-Za-z]{3,}[^()]*\)")  # "(symmetric, then vectorized)"
 _INDEX_VARS = set("ijablmpst")
-_PHI_LHS = re.compile(r"^\s*\\?(?:phi|varphi)\s*\(\s*\\?(?:mathbf\{)?([a-z])\}?\s*\)\s*(?:_\{?([a-z]{1,2})\}?)?\s*(?:\^\{?T\}?)?\s*=")
+_LHS = r"\\?(?:phi|varphi)\s*\(\s*\\?(?:mathbf\{)?([a-z])\}?\s*\)\s*(?:_\{?([a-z0-9]{1,2})\}?)?\s*(?:\^\{?T\}?)?\s*="
+_PHI_LHS = re.compile(r"^\s*" + _LHS)
+# "\phi(x)_0 = 1, \phi(x)_i = \sqrt{2} x_i, \phi(x)_{ij} = ...": the map given component by component
+_COMPONENT_LHS = re.compile(r"(?<![A-Za-z])" + _LHS.replace("?:_", "?:_(?=[{a-z0-9])").replace(")?\\s*(?:\\^", ")\\s*(?:\\^", 1))
+# where phi is applied inside a product ("\phi(q)^T \phi(k) = ..."), not defined: after a
+# transpose, a dot, or right after a closing bracket ("(ii) \phi(x) = ..." is a label, then a definition)
+_IN_PRODUCT = re.compile(r"(?:[)}]|(?:[ᵀ⊤·]|\^\s*\{?\s*(?:T|\\top)\s*\}?|\\(?:cdot|top))\s*)$")
+_PHI = re.compile(r"(?:\\(?:var)?phi|ϕ|φ|(?<![A-Za-z\\])(?:var)?phi)\s*\(")
 
 
 def _clean(latex: str) -> str:
     s = unicode_to_latex(latex)
     s = re.sub(r"\\(?:text|textrm|mathrm|operatorname)\{\s*vec\s*\}", "vec", s)
     s = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname)\{([^{}]*)\}", r"\1", s)
-    s = re.sub(r"\\(?:left|right|big|Big)(?![A-Za-z])|\\[,;!]|\\quad", " ", s)
-    if "_" not in s:  # PDF text flattens subscripts: x1, xD
+    s = re.sub(r"\\(?:left|right|big|Big)(?![A-Za-z])|\\[,;:! ]|\\q?quad(?![A-Za-z])|~", " ", s)
+    # \sqrt2, \sqrt 2 and code's sqrt(2): one radical of one argument
+    s = re.sub(r"\\sqrt\s*([0-9]+|[A-Za-z])", r"\\sqrt{\1}", s)
+    s = re.sub(r"(?<![A-Za-z\\])(?:math\.|np\.)?sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", s)
+    if "_" not in s:  # PDF text flattens subscripts: x1, xD, xD-1
+        s = re.sub(r"(?<![A-Za-z\\])([a-z])([DdN])\s*-\s*(\d)", r"\1_{\2-\3}", s)
         s = re.sub(r"(?<![A-Za-z\\])([a-z])(\d+|[ijDd])(?!\d)", r"\1_\2", s)
     return s
 
@@ -78,7 +95,7 @@ def _term(item: str, var: str) -> dict | None:
     if not item or _ELLIPSIS.fullmatch(item):
         return None
     condition = ""
-    if m := re.search(r"\(([^()]*(?:[<≤>]|\\(?:leq?|neq|lt|le))[^()]*)\)\s*$", item):
+    if m := _INDEX_NOTE.search(item):  # "(i<j)", "(1 \le i < j \le D)", "(i = 1..D)"
         condition, item = _where(m[1]), item[:m.start()]
     if re.search(rf"\\otimes|vec\s*\(|{var}\s*{var}\s*\^\s*\{{?T", item):
         return {"coef": "1", "monomial": ["i", "j"], "where": ""}
@@ -86,6 +103,8 @@ def _term(item: str, var: str) -> dict | None:
         return {"coef": "1", "monomial": ["i", "i"], "where": ""}
     monomial = []
     for m in _FACTOR.finditer(item):
+        if re.match(r"\s+\d", item[m.end():]):  # a PDF's x_1^2 printed as "x2 1"
+            raise ValueError(f"a number after {m[0]!r}: a flattened superscript or subscript?")
         monomial += [_index(m[3] or m[4])] * int(m[2] or m[5] or 1)
     rest = _FACTOR.sub(" ", item)
     if not monomial and re.search(rf"(?<![A-Za-z\\]){var}(?![A-Za-z_])", rest):
@@ -167,6 +186,9 @@ def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     """Parse ``\\phi(x) = ...`` (or just its right-hand side); ``trailing`` is the prose after it
     ("for i \\le j"). Raises ValueError when the form is not recognised."""
     s = _clean(latex)
+    starts = [m.start() for m in _COMPONENT_LHS.finditer(s)]
+    if len(starts) > 1 and not s[:starts[0]].strip():
+        return _components([s[a:b] for a, b in zip(starts, starts[1:] + [len(s)])], trailing)
     var, component = "x", ""
     if m := _PHI_LHS.match(s):
         var, component, s = m[1], m[2] or "", s[m.end():]
@@ -194,15 +216,35 @@ def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     return _restrict(_generalise(terms, had_ellipsis), _where(remark) or _where(after))
 
 
+def _components(pieces: list[str], trailing: str) -> list[dict]:
+    """Families of a map written component by component; a constant component is allowed here."""
+    out = []
+    for piece in pieces:
+        piece = re.sub(r"(?:[,;]|\band\b|\\text\{\s*and\s*\})\s*$", "", piece.strip()).strip()
+        m = _PHI_LHS.match(piece)
+        term = _term(_PROSE.sub(" ", _split_items(piece[m.end():])[0]), m[1])
+        if term is None:
+            raise ValueError(f"component {piece!r} not read")
+        out.append(term)
+    return _restrict(out, _where(trailing))
+
+
 def candidates(text: str) -> list[Candidate]:
     out = []
     for cand in math_candidates(text) or plain_lines(text):
-        for m in re.finditer(r"(?:\\phi|\\varphi|ϕ|φ)\s*\(", cand.text):
-            chunk = cand.text[m.start():]
-            if "=" in chunk.split("\\\\")[0] and _PHI_LHS.match(_clean(chunk)):
-                members = split_relations(re.split(r"(?<!\\)\\\\", chunk)[0])
+        covered = 0  # a component list is one candidate, from its first component on
+        for m in _PHI.finditer(cand.text):
+            chunk = re.split(r"(?<!\\)\\\\", cand.text[m.start():])[0]
+            if m.start() < covered or _IN_PRODUCT.search(cand.text[:m.start()]):
+                continue
+            if "=" not in chunk or not _PHI_LHS.match(clean := _clean(chunk)):
+                continue
+            if len(_COMPONENT_LHS.findall(clean)) > 1:
+                expr, covered = chunk.strip(), m.start() + len(chunk)
+            else:
+                members = split_relations(chunk)
                 expr = f"{members[0].strip()} = {members[1].strip()}"
-                out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line))
+            out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line))
     return out
 
 
