@@ -25,12 +25,13 @@ from .expressions import ExpressionError
 
 _TRANSPOSE = r"(?:\\top|\\intercal|T|\\mathsf\{T\}|\\text\{\s*top\s*\}|\\mathrm\{T\})"
 _CLEAN = [
+    (r"ᵢ", "_i"), (r"ⱼ", "_j"), (r"[′’]", "'"), (r"(?:Σ|∑)\s*([a-z])(?![A-Za-z(_])", r" SUM_\1 "),
     (r"\\(left|right|big|Big|bigg|Bigg)\b", ""), (r"\\[,;:! ]|\\quad|\\qquad", " "),
     (r"\\(?:text|textrm|mathrm)\{\s*(where|with|and)\s*\}", r" \1 "),
     (rf"\^\s*(?:\{{\s*{_TRANSPOSE}\s*\}}|{_TRANSPOSE})", "^T "),  # a brace only if it opened one
     (r"ᵀ|\^⊤|⊤", "^T "), (r"(\\(mathbf|mathbb|boldsymbol|bm)\{\s*1\s*\}|𝟏)(_\{?[A-Za-z]\}?)?", " ONES "),
     (r"\\(mathbf|boldsymbol|mathrm|bm)\{([^{}]*)\}", r"\2"), (r"\\sqrt|√", " SQRT "),
-    (r"\\(var)?phi|φ|ϕ", "phi"), (r"\\sum|∑|\bsum(?=_)", " SUM"), (r"\\frac|\\dfrac|\\tfrac", " FRAC"),
+    (r"\\(var)?phi|φ|ϕ", "phi"), (r"\\sum|∑|Σ|\bsum(?=_)", " SUM"), (r"\\frac|\\dfrac|\\tfrac", " FRAC"),
     (r"_\{\s*([A-Za-z])\s*(\\cdot|\\cdotp|\.|,\s*:|:)?\s*\}", r"_\1"), (r"\\cdot|·|\*", " "),
 ]
 _TOKEN = re.compile(r"""\s*(
@@ -52,7 +53,14 @@ class Node:
     value: str = ""
 
 
+# a PDF text layer drops subscripts: "ϕ(Qi)", "Vjᵀ", "V′i" are Q_i, V_j, V'_i (only where no
+# subscript was written at all)
+_FLATTENED = re.compile(r"(?<![A-Za-z])([A-Z]['′]?)([a-z])(?![A-Za-z(])")
+
+
 def clean(text: str) -> str:
+    if "_" not in text and "ᵢ" not in text and "ⱼ" not in text:
+        text = _FLATTENED.sub(r"\1_\2", text)
     for pattern, repl in _CLEAN:
         text = re.sub(pattern, repl, text)
     return text
