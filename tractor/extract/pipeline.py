@@ -64,6 +64,8 @@ def expression_with_definitions(text: str, part, pdf: bool = False) -> list[tupl
     for raw, normalized, tags in expressions.extract(text, part, pdf):
         if normalized:
             normalized, used = _substitute_defined(normalized, text, symbols, pdf)
+            if not pdf and _outside(normalized, symbols):
+                raw, normalized, tags = _flattened_reading(text, part, symbols) or (raw, normalized, tags)
         else:
             *lhs, rhs = expressions.split_relations(raw)
             inputs = set(_ARGUMENT.findall(rhs)) | set(re.findall(r"[A-Z]", "".join(lhs))[:1])
@@ -76,6 +78,29 @@ def expression_with_definitions(text: str, part, pdf: bool = False) -> list[tupl
             tags = tags + [f"defined={','.join(used)}"]
         out.append((raw, normalized, tags))
     return out
+
+
+def _outside(normalized: str, symbols: frozenset[str] | None) -> list[str]:
+    """The names of a parsed expression outside the vocabulary (none without one)."""
+    from .latex import load_expression
+
+    if symbols is None:
+        return []
+    try:
+        names = {str(s) for s in load_expression(normalized).free_symbols}
+    except Exception:  # noqa: BLE001 - unreadable: the verifier reports it
+        return []
+    return sorted(n for n in names if not in_vocabulary(n, symbols))
+
+
+def _flattened_reading(text: str, part, symbols) -> tuple[str, str, list[str]] | None:
+    """Plain text typed like a PDF print (``(qTk + 1)2``) reads literally as new names (``T``,
+    ``q``, ``k``); read as flattened superscripts instead, but only where that reading stays
+    inside the vocabulary."""
+    for raw, normalized, tags in expressions.extract(text, part, pdf=True):
+        if normalized and not _outside(normalized, symbols):
+            return raw, normalized, tags + ["read=flattened-superscripts"]
+    return None
 
 
 def _abbreviation(name: str, symbols: frozenset[str] | None) -> bool:
