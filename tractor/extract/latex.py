@@ -54,7 +54,11 @@ def _name(m: re.Match, tag: str) -> str:
 
 
 def _dot_symbol(a: str, b: str) -> str:
-    """The one symbol a dot product becomes: ``qk`` for q, k; ``norm_mu**2`` for mu with itself."""
+    """The one symbol a dot product becomes: ``qk`` for q, k; ``norm_mu**2`` for mu with itself.
+    A dot product of vectors is symmetric: ``k^T q`` is the same symbol (the names in one fixed
+    order); of matrices (capitals: ``K^T Q``) it is not."""
+    if a[:1].islower() and b[:1].islower():
+        a, b = sorted((a, b), reverse=True)
     return rf"\mathrm{{norm\_{a}}}^{{2}}" if a == b else rf"\mathrm{{{a}{b}}}"
 
 
