@@ -76,7 +76,7 @@ def normalize_latex(text: str) -> str:
     s = s.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
     s = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])\s*", "", s)
     s = re.sub(r"\\(?:displaystyle|quad|qquad|,|;|!|:)(?![A-Za-z])", " ", s)
-    s = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec)\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|textbf)\{([^{}]*)\}", r"\1", s)
     s = re.sub(r"\\(?:mathbb|mathrm|operatorname|text|textrm|mathcal|mathit)\{\s*E\s*\}", "E", s)
     s = re.sub(r"\\(?:mathrm|operatorname|text|textrm)\{\s*(Var|Cov|sim|softmax|vec)\s*\}", r"\1", s)
     s = re.sub(r"(?<![A-Za-z\\])(Var|Cov|sim|softmax|vec|E)\s*(?=[(\[])", r"\\mathrm{\1}", s)
