@@ -71,9 +71,11 @@ def _clean(latex: str) -> str:
     # \sqrt2, \sqrt 2 and code's sqrt(2): one radical of one argument
     s = re.sub(r"\\sqrt\s*([0-9]+|[A-Za-z])", r"\\sqrt{\1}", s)
     s = re.sub(r"(?<![A-Za-z\\])(?:math\.|np\.)?sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", s)
-    if "_" not in s:  # PDF text flattens subscripts: x1, xD, xD-1
+    s = re.sub(r"(?<=\S)\*\*(?=\S)", "^", s)  # code's x_i**2
+    if "_" not in s:  # PDF text flattens subscripts: x1, xD, xD-1, xixj
         s = re.sub(r"(?<![A-Za-z\\])([a-z])([DdN])\s*-\s*(\d)", r"\1_{\2-\3}", s)
-        s = re.sub(r"(?<![A-Za-z\\])([a-z])(\d+|[ijDd])(?!\d)", r"\1_\2", s)
+        for _ in range(2):  # a second pass for a factor right after a flattened one (xixj)
+            s = re.sub(r"(?:(?<=_[ijDd0-9])|(?<![A-Za-z\\]))([a-z])(\d+|[ijDd])(?![\d_])", r"\1_\2", s)
     return s
 
 
@@ -103,7 +105,7 @@ def _term(item: str, var: str) -> dict | None:
         return {"coef": "1", "monomial": ["i", "i"], "where": ""}
     monomial = []
     for m in _FACTOR.finditer(item):
-        if re.match(r"\s+\d", item[m.end():]):  # a PDF's x_1^2 printed as "x2 1"
+        if re.match(r"\s+(?:\d|[ijDdN](?![A-Za-z_{(]))", item[m.end():]):  # a PDF's x_1^2 printed as "x2 1"
             raise ValueError(f"a number after {m[0]!r}: a flattened superscript or subscript?")
         monomial += [_index(m[3] or m[4])] * int(m[2] or m[5] or 1)
     rest = _FACTOR.sub(" ", item)
