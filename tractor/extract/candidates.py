@@ -252,7 +252,7 @@ _EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=\S)|(?<=\S)\*\*(?![\w*])")
 def math_runs(line: str) -> list[str]:
     """Equations inside a line of prose with Unicode math ("So s = √d, which ..." -> "s = √d"):
     around each "=", the longest runs of tokens that are not English words."""
-    line = _EMPHASIS.sub(" ", line)
+    line = _EMPHASIS.sub("", line)
     out = []
     for m in re.finditer(r"\s=\s|(?<=\S)=(?=\S)", line):
         lhs: list[str] = []
