@@ -4,6 +4,8 @@ Each group is one notation class; every row is a map in that notation with the f
 must give. REF is the degree-2 map [1, sqrt2 x_i, x_i^2, sqrt2 x_i x_j (i<j)].
 """
 
+import json
+
 import pytest
 
 from tractor.extract.feature_maps import candidates, extract, parse_feature_map
@@ -141,3 +143,31 @@ def test_pdf_flattened_subscripts(latex, expected):
 def test_pdf_flattened_power_is_not_read(latex):
     with pytest.raises(ValueError, match="flattened"):
         parse_feature_map(latex)
+
+
+# a vector typeset as a matrix (rows split by \\, cells by &, \vdots between samples)
+@pytest.mark.parametrize("text", [
+    r"$$\phi(x) = \begin{bmatrix} 1 \\ \sqrt{2}x_1 \\ \vdots \\ \sqrt{2}x_D \\ x_1^2 \\ \vdots \\ x_D^2 \\ "
+    r"\sqrt{2}x_1x_2 \\ \vdots \\ \sqrt{2}x_{D-1}x_D \end{bmatrix}$$",
+    r"$$\phi(x) = \begin{pmatrix} 1 \\ \sqrt{2}x_i \\ x_i^2 \\ \sqrt{2}x_ix_j\ (i<j) \end{pmatrix}$$",
+    r"$$\phi(x) = \begin{bmatrix} 1 & \sqrt{2}x_i & x_i^2 & \sqrt{2}x_ix_j\ (i<j) \end{bmatrix}^\top$$",
+    r"$$\phi(x) = \begin{array}{c} 1 \\ \sqrt{2}x_i \\ x_i^2 \\ \sqrt{2}x_ix_j\ (i<j) \end{array}$$",
+    r"$$\phi(x)=\begin{bmatrix}1\\\sqrt2\,x_1\\\vdots\\\sqrt2\,x_D\\x_1^2\\\vdots\\x_D^2\\\sqrt2\,x_1x_2\\\vdots\\"
+    r"\sqrt2\,x_{D-1}x_D\end{bmatrix}$$",
+])
+def test_matrix_layout(text):
+    [(raw, normalized, tags)] = extract(text, None)
+    assert [(f["coef"], f["monomial"], f["where"]) for f in json.loads(normalized)] == REF, tags
+
+
+# a condition in words inside an item ("\text{ for } i<j", "for all i") and an item written as
+# a set over its indices (\{\sqrt{2} x_i x_j\}_{i<j})
+@pytest.mark.parametrize("latex", [
+    r"\phi(x) = [1, \sqrt{2}x_i \text{ for all } i, x_i^2 \text{ for all } i, \sqrt{2}x_ix_j \text{ for } i<j]",
+    r"\phi(x) = [1, \sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j \text{ for } 1 \le i < j \le D]",
+    r"\phi(x) = [1, \sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j \text{ where } i<j]",
+    r"\phi(x) = \big[1,\ \{\sqrt{2}x_i\}_{i=1}^D,\ \{x_i^2\}_{i=1}^D,\ \{\sqrt{2}x_ix_j\}_{i<j}\big]",
+    r"\phi(x) = [1, \{\sqrt{2}x_i\}_{i}, \{x_i^2\}_{i}, \{\sqrt{2}x_ix_j\}_{1 \le i < j \le D}]",
+])
+def test_conditions_inside_items(latex):
+    assert families(latex) == REF

@@ -23,7 +23,13 @@ components (``\\phi(x)_{ij} = x_i x_j`` for ``i \\le j``), ``vec(xx^T)``, ``x \\
 ordered pairs), ``x \\odot x`` (squares), a bare ``\\sqrt{2} x`` (the linear family). A condition
 after the map ("x_i x_j for 1 \\le i \\le j \\le d", "[...] (over all i \\le j)") restricts the
 families that carry its indices; a remark there ("where x \\odot x denotes ...", ", vectorized")
-is not part of the map. A coefficient that does not read as math makes the claim unparsed.
+is not part of the map. Also read: a map typeset as a matrix (``\\begin{bmatrix} .. \\end{bmatrix}``),
+a map given component by component (``\\phi(x)_0 = 1, \\phi(x)_i = \\sqrt{2} x_i, ...``), spacing
+macros, ``\\sqrt2`` and code's ``sqrt(2)``/``**``, index notes on an item ("(i = 1..D)", "\\text{ for }
+i<j", ``\\{\\sqrt{2} x_i x_j\\}_{i<j}``) and a PDF's flattened subscripts (``x1``, ``xD−1xD``).
+``\\phi(q)^T \\phi(k) = ...`` applies the map, it does not define it. A coefficient that does not read
+as math, or a number printed apart from its factor (a PDF's ``x2 1`` for x_1^2), makes the claim
+unparsed: the reading would be a guess.
 """
 
 from __future__ import annotations
@@ -37,7 +43,11 @@ from .expressions import split_relations
 from .latex import to_normalized, unicode_to_latex
 
 # \dots \ldots \cdots \dotsc, "..." and a PDF's spaced ". . ."
-_ELLIPSIS = re.compile(r"\\(?:[lc]dots|dots[bcm]?)(?![A-Za-z])|\.\s*\.\s*\.")
+_ELLIPSIS = re.compile(r"\\(?:[lcv]dots|dots[bcm]?)(?![A-Za-z])|\.\s*\.\s*\.")
+# a column or row vector typeset as a matrix: its rows (or cells) are the items
+_MATRIX = re.compile(r"\\begin\{([bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}", re.S)
+# an item written as a set over its indices: \{\sqrt{2} x_i x_j\}_{i<j}, \{x_i^2\}_{i=1}^D
+_INDEXED_SET = re.compile(r"^\s*\\\{(.*)\\\}\s*_\{([^{}]*)\}(?:\^\{?[^{}\s]*\}?)?\s*$")
 _RELATION = re.compile(r"([a-z])\s*(<=|<|\\leq?|\\lt|\\neq|!=|\\ne)\s*(?=([a-z]))")
 _OPS = {"<": "<", "<=": "<=", r"\le": "<=", r"\leq": "<=", r"\lt": "<", r"\neq": "!=", "!=": "!=", r"\ne": "!="}
 # x_i, x_{ij}, x_i^2 and a PDF's x^2_i (the superscript printed before the subscript)
@@ -97,8 +107,13 @@ def _term(item: str, var: str) -> dict | None:
     if not item or _ELLIPSIS.fullmatch(item):
         return None
     condition = ""
+    if m := _INDEXED_SET.match(item):
+        item, condition = m[1], _where(m[2])
+    item = re.sub(r"\\(?:text|textrm|mathrm)\{([^{}]*)\}", r" \1 ", item)
+    if m := _CONDITION_WORD.search(item):  # "\sqrt{2} x_i x_j \text{ for } i < j", "x_i^2 for all i"
+        condition, item = condition or _where(item[m.start():]), item[:m.start()]
     if m := _INDEX_NOTE.search(item):  # "(i<j)", "(1 \le i < j \le D)", "(i = 1..D)"
-        condition, item = _where(m[1]), item[:m.start()]
+        condition, item = condition or _where(m[1]), item[:m.start()]
     if re.search(rf"\\otimes|vec\s*\(|{var}\s*{var}\s*\^\s*\{{?T", item):
         return {"coef": "1", "monomial": ["i", "j"], "where": ""}
     if re.search(r"\\odot", item):
@@ -231,13 +246,18 @@ def _components(pieces: list[str], trailing: str) -> list[dict]:
     return _restrict(out, _where(trailing))
 
 
+def _matrices_as_lists(latex: str) -> str:
+    """``\\begin{bmatrix} 1 \\\\ \\sqrt{2} x_1 \\\\ \\vdots \\end{bmatrix}`` -> ``[1, \\sqrt{2} x_1, \\vdots]``."""
+    return _MATRIX.sub(lambda m: "[" + re.sub(r"(?<!\\)\\\\|&", ",", m[2]) + "]", latex)
+
+
 def candidates(text: str) -> list[Candidate]:
     out = []
     for cand in math_candidates(text) or plain_lines(text):
-        covered = 0  # a component list is one candidate, from its first component on
-        for m in _PHI.finditer(cand.text):
-            chunk = re.split(r"(?<!\\)\\\\", cand.text[m.start():])[0]
-            if m.start() < covered or _IN_PRODUCT.search(cand.text[:m.start()]):
+        covered, latex = 0, _matrices_as_lists(cand.text)  # a component list is one candidate
+        for m in _PHI.finditer(latex):
+            chunk = re.split(r"(?<!\\)\\\\", latex[m.start():])[0]
+            if m.start() < covered or _IN_PRODUCT.search(latex[:m.start()]):
                 continue
             if "=" not in chunk or not _PHI_LHS.match(clean := _clean(chunk)):
                 continue
