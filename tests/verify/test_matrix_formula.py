@@ -144,3 +144,28 @@ def test_wrong_shape_is_unverified(text):
 ])
 def test_lowercase_abbreviations(text, expected):
     assert judged(text).verdict == expected
+
+
+# a dot product written \cdot, ·, or \langle a, b \rangle: the inner product of the two vectors
+@pytest.mark.parametrize("text, expected", [
+    (r"$V'_i = \dfrac{\sum_{j} \phi(Q_i)\cdot\phi(K_j)\, V_j}{\sum_{j} \phi(Q_i)\cdot\phi(K_j)}$", "correct"),
+    (r"$V'_i = \frac{\sum_{j=1}^N \langle \phi(Q_i), \phi(K_j) \rangle V_j}"
+     r"{\sum_{j=1}^N \langle \phi(Q_i), \phi(K_j) \rangle}$", "correct"),
+    ("V′ᵢ = Σⱼ (φ(Qᵢ)·φ(Kⱼ)) Vⱼ / Σⱼ φ(Qᵢ)·φ(Kⱼ)", "correct"),
+    ("V'_i = (Σ_j ⟨φ(Q_i), φ(K_j)⟩ V_j) / (Σ_j ⟨φ(Q_i), φ(K_j)⟩)", "correct"),
+    (r"$V'_i = \frac{\sum_{j} \phi(Q_i)\cdot\phi(K_j)\, V_j}{\sum_{j} \phi(K_j)\cdot\phi(K_j)}$", "incorrect"),
+    (r"$V'_i = \sum_{j} \langle \phi(Q_i), \phi(K_j) \rangle V_j$", "incorrect"),
+])
+def test_dot_products(text, expected):
+    assert judged(text).verdict == expected
+
+
+# abbreviations in a font: \mathbf{S} = ..., \boldsymbol{z} = ..., \mathrm{Z} = ...
+@pytest.mark.parametrize("s_name, z_name", [
+    (r"\mathbf{S}", r"\mathbf{z}"), (r"\boldsymbol{S}", r"\boldsymbol{z}"), (r"\mathbf{S}", "Z"),
+    ("S", r"\mathrm{Z}"), (r"\bm{U}", r"\bm{u}"),
+])
+def test_abbreviations_in_a_font(s_name, z_name):
+    text = (rf"$V'_i = \frac{{\phi(Q_i)^\top {s_name}}}{{\phi(Q_i)^\top {z_name}}}$, with "
+            rf"${s_name} = \sum_j \phi(K_j) V_j^\top$ and ${z_name} = \sum_j \phi(K_j)$")
+    assert judged(text).verdict == "correct"

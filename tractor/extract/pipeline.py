@@ -20,6 +20,7 @@ from .candidates import math_candidates, pdf_superscripts, plain_equations
 from .parts import PartSpan, segment_parts
 
 _DEFINED_NAME = re.compile(r"\s*([A-Za-z])(?:_\{?[a-z]\}?)?\s*")
+_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|vec)\{([^{}]*)\}")  # \mathbf{S} = ... defines S
 _BARE_LETTER = re.compile(r"(?<![A-Za-z\\_^])([A-Za-z])(?![A-Za-z_'′(])")
 _SHAPE = re.compile(r"\\in(?![A-Za-z])|∈")
 _ARGUMENT = re.compile(r"(?:\\[A-Za-z]+|[A-Za-zϕφ])\s*\(\s*([A-Z])(?![A-Za-z])")
@@ -45,7 +46,7 @@ def definitions(text: str, pdf: bool = False) -> dict[str, str]:
     found = {}
     for cand in sorted(cands, key=lambda c: c.pos):
         members = expressions.split_relations(cand.text)
-        if len(members) == 2 and (m := _DEFINED_NAME.fullmatch(members[0])):
+        if len(members) == 2 and (m := _DEFINED_NAME.fullmatch(_FONT.sub(r"\1", members[0]))):
             value = _SHAPE.split(members[1])[0].strip().rstrip(".,;")
             if value:
                 found[m[1]] = f"{members[0].strip()} = {value}"

@@ -32,7 +32,10 @@ _CLEAN = [
     (r"ᵀ|\^⊤|⊤", "^T "), (r"(\\(mathbf|mathbb|boldsymbol|bm)\{\s*1\s*\}|𝟏)(_\{?[A-Za-z]\}?)?", " ONES "),
     (r"\\(mathbf|boldsymbol|mathrm|bm)\{([^{}]*)\}", r"\2"), (r"\\sqrt|√", " SQRT "),
     (r"\\(var)?phi|φ|ϕ", "phi"), (r"\\sum|∑|Σ|\bsum(?=_)", " SUM"), (r"\\frac|\\dfrac|\\tfrac", " FRAC"),
-    (r"_\{\s*([A-Za-z])\s*(\\cdot|\\cdotp|\.|,\s*:|:)?\s*\}", r"_\1"), (r"\\cdot|·|\*", " "),
+    (r"_\{\s*([A-Za-z])\s*(\\cdot|\\cdotp|\.|,\s*:|:)?\s*\}", r"_\1"),
+    # <a, b> and a \cdot b: the dot product of two vectors (a product where that is not the case)
+    (r"(?:\\langle|⟨)\s*(.*?)\s*,\s*(.*?)\s*(?:\\rangle|⟩)", r"(\1 DOT \2)"), (r"\\cdot|·", " DOT "),
+    (r"\*", " "),
 ]
 _TOKEN = re.compile(r"""\s*(
     SUM(?:_\{[^}]*\}|_[A-Za-z])?(?:\^\{[^}]*\}|\^[A-Za-z0-9])?   # a sum with its limits
@@ -48,7 +51,7 @@ _DEFINED = re.compile(r"\s*([A-Za-z])(?:_([A-Za-z]))?\s*")
 
 @dataclass(frozen=True)
 class Node:
-    op: str  # "name", "num", "ones", "apply", "T", "sqrt", "mul", "div", "add", "sub", "sum"
+    op: str  # "name", "num", "ones", "apply", "T", "sqrt", "mul", "dot", "div", "add", "sub", "sum"
     args: tuple = ()
     value: str = ""
 
@@ -160,20 +163,25 @@ def _term(t, i):
 
 
 def _product(t, i):
-    factors = []
+    factors, dotted = [], []  # dotted[k]: factor k was joined to the left by a dot
     while i < len(t) and t[i] not in ")]}+-/":
-        if t[i].startswith("SUM"):
+        dot = t[i] == "DOT"
+        if dot:
+            i += 1
+        if i < len(t) and t[i].startswith("SUM"):
             m = re.match(r"SUM(?:_\{?\s*([A-Za-z]))?", t[i])
             body, i = _product(t, i + 1)
             factors.append(Node("sum", (body,), m[1] or _sole_index(body)))
+            dotted.append(dot)
             break
         f, i = _factor(t, i)
         factors.append(f)
-    if not factors:
+        dotted.append(dot)
+    if not factors or dotted[0]:
         raise ExpressionError("empty product")
     node = factors[0]
-    for f in factors[1:]:
-        node = Node("mul", (node, f))
+    for f, dot in zip(factors[1:], dotted[1:]):
+        node = Node("dot" if dot else "mul", (node, f))
     return node, i
 
 
@@ -260,4 +268,6 @@ def evaluate(node: Node, bind, env: dict, count: int):
         return a / b
     if a.numel() == 1 or b.numel() == 1:
         return a * b
+    if node.op == "dot" and a.shape == b.shape and 1 in a.shape:
+        return (a * b).sum().view(1, 1)
     return a @ b
