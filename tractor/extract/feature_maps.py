@@ -45,7 +45,7 @@ from .latex import to_normalized, unicode_to_latex
 # \dots \ldots \cdots \dotsc, "..." and a PDF's spaced ". . ."
 _ELLIPSIS = re.compile(r"\\(?:[lcv]dots|dots[bcm]?)(?![A-Za-z])|\.\s*\.\s*\.")
 # a column or row vector typeset as a matrix: its rows (or cells) are the items
-_MATRIX = re.compile(r"\\begin\{([bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}", re.S)
+_MATRIX = re.compile(r"\\begin\{([bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.{0,%d}?)\\end\{\1\}" % 2000, re.S)
 # an item written as a set over its indices: \{\sqrt{2} x_i x_j\}_{i<j}, \{x_i^2\}_{i=1}^D
 _INDEXED_SET = re.compile(r"^\s*\\\{(.*)\\\}\s*_\{([^{}]*)\}(?:\^\{?[^{}\s]*\}?)?\s*$")
 _RELATION = re.compile(r"([a-z])\s*(<=|<|\\leq?|\\lt|\\neq|!=|\\ne)\s*(?=([a-z]))")
@@ -57,10 +57,9 @@ _FACTOR = re.compile(r"(?:(?<=_[A-Za-z0-9])|(?<![A-Za-z\\]))([a-z])(?:\^\{?(\d)\
 # i <= j)", "where x ⊙ x denotes ..."; the map ends there
 _CONDITION_WORD = re.compile(r"(?<![A-Za-z\\])(?:for|where|with|over|if|when|i\.e\.)(?![A-Za-z])")
 # a note on an item's indices: a condition ("(i<j)", "(1 \le i < j \le D)") or a range ("(i = 1..D)",
-# "(i=1,\dots,D)"): index letters, numbers, relations, ellipses only
-_INDEX_NOTE = re.compile(r"\(((?:\s|[A-Za-z0-9]|[<>=≤≥,.+\-]|\\(?:leq?|geq?|lt|gt|neq|ne|in|[lc]?dots)(?![A-Za-z]))*"
-                         r"(?:[<>=≤≥]|\\(?:leq?|geq?|lt|gt|neq|ne|in)(?![A-Za-z]))"
-                         r"(?:\s|[A-Za-z0-9]|[<>=≤≥,.+\-]|\\(?:leq?|geq?|lt|gt|neq|ne|in|[lc]?dots)(?![A-Za-z]))*)\)\s*$")
+# "(i=1,\dots,D)"): index letters, numbers, relations and ellipses only, with at least one relation
+_NOTE_TOKENS = re.compile(r"(?:\s|[A-Za-z0-9<>=≤≥,.+\-]|\\(?:leq?|geq?|lt|gt|neq|ne|in|[lc]?dots)(?![A-Za-z]))*")
+_NOTE_RELATION = re.compile(r"[<>=≤≥]|\\(?:leq?|geq?|lt|gt|neq|ne|in)(?![A-Za-z])")
 _PROSE = re.compile(r"\([^()]*[A-Za-z]{3,}[^()]*\)")  # "(symmetric, then vectorized)"
 _INDEX_VARS = set("ijablmpst")
 _LHS = r"\\?(?:phi|varphi)\s*\(\s*\\?(?:mathbf\{)?([a-z])\}?\s*\)\s*(?:_\{?([a-z0-9]{1,2})\}?)?\s*(?:\^\{?T\}?)?\s*="
@@ -112,7 +111,8 @@ def _term(item: str, var: str) -> dict | None:
     item = re.sub(r"\\(?:text|textrm|mathrm)\{([^{}]*)\}", r" \1 ", item)
     if m := _CONDITION_WORD.search(item):  # "\sqrt{2} x_i x_j \text{ for } i < j", "x_i^2 for all i"
         condition, item = condition or _where(item[m.start():]), item[:m.start()]
-    if m := _INDEX_NOTE.search(item):  # "(i<j)", "(1 \le i < j \le D)", "(i = 1..D)"
+    m = re.search(r"\(([^()]*)\)\s*$", item)  # "(i<j)", "(1 \le i < j \le D)", "(i = 1..D)"
+    if m and _NOTE_TOKENS.fullmatch(m[1]) and _NOTE_RELATION.search(m[1]):
         condition, item = condition or _where(m[1]), item[:m.start()]
     if re.search(rf"\\otimes|vec\s*\(|{var}\s*{var}\s*\^\s*\{{?T", item):
         return {"coef": "1", "monomial": ["i", "j"], "where": ""}
@@ -246,6 +246,9 @@ def _components(pieces: list[str], trailing: str) -> list[dict]:
     return _restrict(out, _where(trailing))
 
 
+_MAX_MAP_CHARS = 2000  # a written-out map is far shorter; bounds the work on a long line of text
+
+
 def _matrices_as_lists(latex: str) -> str:
     """``\\begin{bmatrix} 1 \\\\ \\sqrt{2} x_1 \\\\ \\vdots \\end{bmatrix}`` -> ``[1, \\sqrt{2} x_1, \\vdots]``."""
     return _MATRIX.sub(lambda m: "[" + re.sub(r"(?<!\\)\\\\|&", ",", m[2]) + "]", latex)
@@ -256,12 +259,12 @@ def candidates(text: str) -> list[Candidate]:
     for cand in math_candidates(text) or plain_lines(text):
         covered, latex = 0, _matrices_as_lists(cand.text)  # a component list is one candidate
         for m in _PHI.finditer(latex):
-            chunk = re.split(r"(?<!\\)\\\\", latex[m.start():])[0]
+            chunk = re.split(r"(?<!\\)\\\\", latex[m.start():m.start() + _MAX_MAP_CHARS])[0]
             if m.start() < covered or _IN_PRODUCT.search(latex[:m.start()]):
                 continue
-            if "=" not in chunk or not _PHI_LHS.match(clean := _clean(chunk)):
+            if "=" not in chunk or not (lhs := _PHI_LHS.match(_clean(chunk[:80]))):
                 continue
-            if len(_COMPONENT_LHS.findall(clean)) > 1:
+            if lhs[2] and len(_COMPONENT_LHS.findall(_clean(chunk))) > 1:
                 expr, covered = chunk.strip(), m.start() + len(chunk)
             else:
                 members = split_relations(chunk)

@@ -34,7 +34,7 @@ _CLEAN = [
     (r"\\(var)?phi|φ|ϕ", "phi"), (r"\\sum|∑|Σ|\bsum(?=_)", " SUM"), (r"\\frac|\\dfrac|\\tfrac", " FRAC"),
     (r"_\{\s*([A-Za-z])\s*(\\cdot|\\cdotp|\.|,\s*:|:)?\s*\}", r"_\1"),
     # <a, b> and a \cdot b: the dot product of two vectors (a product where that is not the case)
-    (r"(?:\\langle|⟨)\s*(.*?)\s*,\s*(.*?)\s*(?:\\rangle|⟩)", r"(\1 DOT \2)"), (r"\\cdot|·", " DOT "),
+    (r"(?:\\langle|⟨)([^,⟨⟩]{0,80}?),([^,⟨⟩]{0,80}?)(?:\\rangle|⟩)", r"(\1 DOT \2)"), (r"\\cdot|·", " DOT "),
     (r"\*", " "),
 ]
 _TOKEN = re.compile(r"""\s*(
