@@ -171,3 +171,22 @@ def test_matrix_layout(text):
 ])
 def test_conditions_inside_items(latex):
     assert families(latex) == REF
+
+
+# a pair x_i x_j with no stated range beside the squares is marked implicit (the verifier tries
+# each range); a stated range, x ⊗ x, vec(x x^T) or a map without squares is not
+@pytest.mark.parametrize("latex, implicit", [
+    (r"\phi(x) = [1, \sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j]", True),
+    (r"\phi(x) = [1, \sqrt{2}x_i, x_i^2, x_ix_j]", True),
+    (r"\phi(x) = [1, \sqrt{2}x_a, x_a^2, \sqrt{2}x_ax_b]", True),
+    (r"\phi(x)_0 = 1, \phi(x)_i = \sqrt{2}x_i, \phi(x)_{ii} = x_i^2, \phi(x)_{ij} = \sqrt{2}x_ix_j", True),
+    ("φ(x) = [1, √2 x_i, x_i², √2 x_i x_j]", True),
+    (r"\phi(x) = [1, \sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j (i<j)]", False),
+    (r"\phi(x) = [1, \sqrt{2}x, x \otimes x]", False),
+    (r"\phi(x) = [1, \sqrt{2}x, \text{vec}(xx^T)]", False),
+    (r"\phi(x) = [1, \sqrt{2}x_i, x_ix_j]", False),
+    (r"\phi(x) = [1, \sqrt{2}x_1, \dots, \sqrt{2}x_D, x_1^2, \dots, x_D^2, \sqrt{2}x_1x_2, \dots, \sqrt{2}x_{D-1}x_D]",
+     False),
+])
+def test_unstated_pair_range(latex, implicit):
+    assert any(f.get("implicit") for f in parse_feature_map(latex)) is implicit

@@ -74,3 +74,17 @@ def judged(text):
 ])
 def test_feature_maps_end_to_end(text, expected):
     assert judged(text) == expected
+
+
+# a pair x_i x_j whose range is unstated: judged when every usual range (i<j, i≠j, all pairs)
+# gives the same answer, else unverified with the ranges it would be right for
+@pytest.mark.parametrize("text, expected", [
+    (r"$\phi(x) = [1, \sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j]$", "unverified"),
+    (r"$\phi(x) = [1, \sqrt{2}x_i, x_i^2, x_ix_j]$", "unverified"),
+    ("φ(x) = [1, √2 x_i, x_i², √2 x_i x_j]", "unverified"),
+    (r"$\phi(x) = [1, 2x_i, x_i^2, \sqrt{2}x_ix_j]$", "incorrect"),
+    (r"$\phi(x) = [\sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j]$", "incorrect"),
+    (r"$\phi(x) = [1, x_i, x_i^2, x_ix_j]$", "incorrect"),
+])
+def test_unstated_pair_range(text, expected):
+    assert judged(text) == expected

@@ -115,7 +115,7 @@ def _term(item: str, var: str) -> dict | None:
     if m and _NOTE_TOKENS.fullmatch(m[1]) and _NOTE_RELATION.search(m[1]):
         condition, item = condition or _where(m[1]), item[:m.start()]
     if re.search(rf"\\otimes|vec\s*\(|{var}\s*{var}\s*\^\s*\{{?T", item):
-        return {"coef": "1", "monomial": ["i", "j"], "where": ""}
+        return {"coef": "1", "monomial": ["i", "j"], "where": "", "pairs": "all"}
     if re.search(r"\\odot", item):
         return {"coef": "1", "monomial": ["i", "i"], "where": ""}
     monomial = []
@@ -202,6 +202,10 @@ def _restrict(terms: list[dict], where: str) -> list[dict]:
 def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     """Parse ``\\phi(x) = ...`` (or just its right-hand side); ``trailing`` is the prose after it
     ("for i \\le j"). Raises ValueError when the form is not recognised."""
+    return [{k: v for k, v in t.items() if k != "pairs"} for t in _parse(latex, trailing)]
+
+
+def _parse(latex: str, trailing: str) -> list[dict]:
     s = _clean(latex)
     starts = [m.start() for m in _COMPONENT_LHS.finditer(s)]
     if len(starts) > 1 and not s[:starts[0]].strip():
@@ -230,7 +234,22 @@ def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     terms = [t for t in (_term(_ELLIPSIS.sub("", i) if not _ELLIPSIS.fullmatch(i.strip()) else i, var) for i in items) if t]
     if not terms or all(not t["monomial"] for t in terms) and len(terms) == 1 and terms[0]["coef"] != "1":
         raise ValueError("no components recognised")
-    return _restrict(_generalise(terms, had_ellipsis), _where(remark) or _where(after))
+    return _unstated_pairs(_restrict(_generalise(terms, had_ellipsis), _where(remark) or _where(after)))
+
+
+def _unstated_pairs(terms: list[dict]) -> list[dict]:
+    """A product of two different indices with no condition, listed beside the squares
+    (``[.., x_i^2, \\sqrt{2} x_i x_j]``), ranges over pairs the writer did not state (i<j? i≠j?
+    all?): marked ``implicit`` for the verifier to try each. ``x \\otimes x`` is all pairs."""
+    squares = any(len(t["monomial"]) == 2 and t["monomial"][0] == t["monomial"][1] for t in terms)
+    out = []
+    for t in terms:
+        mono, pairs = t["monomial"], t.pop("pairs", "")
+        if (squares and not pairs and not t["where"] and len(mono) == 2 and mono[0] != mono[1]
+                and all(isinstance(i, str) for i in mono)):
+            t = {**t, "implicit": True}
+        out.append(t)
+    return out
 
 
 def _components(pieces: list[str], trailing: str) -> list[dict]:
@@ -243,7 +262,7 @@ def _components(pieces: list[str], trailing: str) -> list[dict]:
         if term is None:
             raise ValueError(f"component {piece!r} not read")
         out.append(term)
-    return _restrict(out, _where(trailing))
+    return _unstated_pairs(_restrict(out, _where(trailing)))
 
 
 _MAX_MAP_CHARS = 2000  # a written-out map is far shorter; bounds the work on a long line of text
