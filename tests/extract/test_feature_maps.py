@@ -190,3 +190,19 @@ def test_conditions_inside_items(latex):
 ])
 def test_unstated_pair_range(latex, implicit):
     assert any(f.get("implicit") for f in parse_feature_map(latex)) is implicit
+
+
+# which pairs a listing of samples covers: the upper triangle, every ordered pair, or unsaid
+@pytest.mark.parametrize("pairs, where, implicit", [
+    (r"x_1^2, \dots, x_D^2, \sqrt{2}x_1x_2, \dots, \sqrt{2}x_{D-1}x_D", "i<j", False),   # ends at x_{D-1}x_D
+    (r"x_1^2, \dots, x_D^2, \sqrt{2}x_1x_2, \dots", "i<j", False),                     # squares apart
+    (r"x_1x_1, x_1x_2, \dots, x_1x_D, x_2x_2, \dots, x_Dx_D", "i<j", False),           # row 2 starts at x_2x_2
+    (r"x_1x_1, x_1x_2, \dots, x_1x_D, x_2x_1, \dots, x_Dx_D", "i!=j", False),          # row 2 starts at x_2x_1
+    (r"x_1x_1, x_2x_1, x_1x_2, x_2x_2, \dots", "i!=j", False),                          # a lower pair
+    (r"x_1x_1, x_1x_2, \dots, x_Dx_D", "i<j", True),                                    # unsaid
+    (r"x_1^2, x_1x_2, \dots, x_D^2", "i<j", True),                                      # unsaid
+])
+def test_pair_range_of_samples(pairs, where, implicit):
+    [pair] = [f for f in parse_feature_map(rf"\phi(x) = [1, \sqrt{{2}}x_1, \dots, \sqrt{{2}}x_D, {pairs}]")
+              if f["monomial"] == ["i", "j"]]
+    assert (pair["where"], bool(pair.get("implicit"))) == (where, implicit)

@@ -85,6 +85,12 @@ def test_feature_maps_end_to_end(text, expected):
     (r"$\phi(x) = [1, 2x_i, x_i^2, \sqrt{2}x_ix_j]$", "incorrect"),
     (r"$\phi(x) = [\sqrt{2}x_i, x_i^2, \sqrt{2}x_ix_j]$", "incorrect"),
     (r"$\phi(x) = [1, x_i, x_i^2, x_ix_j]$", "incorrect"),
+    # the same for samples that do not say which pairs they cover; all ordered pairs said: judged
+    (r"$\phi(x) = [1, \sqrt{2}x_1, \dots, \sqrt{2}x_D, x_1x_1, x_1x_2, \dots, x_Dx_D]$", "unverified"),
+    (r"$\phi(x) = [1, \sqrt{2}x_1, \dots, \sqrt{2}x_D, x_1x_1, x_1x_2, \dots, x_1x_D, x_2x_1, \dots, x_Dx_D]$",
+     "correct"),
+    (r"$\phi(x) = [1, \sqrt{2}x_1, \dots, \sqrt{2}x_D, x_1x_1, x_1x_2, \dots, x_1x_D, x_2x_2, \dots, x_Dx_D]$",
+     "incorrect"),
 ])
 def test_unstated_pair_range(text, expected):
     assert judged(text) == expected

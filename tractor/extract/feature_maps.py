@@ -161,16 +161,42 @@ def _generalise(terms: list[dict], had_ellipsis: bool) -> list[dict]:
             groups[shape] = []
             out.append({"shape": shape})
         groups[shape].append(t["coef"])
-    families = {("linear",): (["i"], ""), ("diag",): (["i", "i"], ""), ("off",): (["i", "j"], "i<j")}
+    pairs = _pair_range([t["monomial"] for t in terms if len(t["monomial"]) == 2], ("diag",) in groups)
+    families = {("linear",): (["i"], ""), ("diag",): (["i", "i"], ""), ("off",): (["i", "j"], pairs or "i<j")}
     result = []
     for t in out:
         if "shape" in t:
             mono, where = families[t["shape"]]
             coef = Counter(groups[t["shape"]]).most_common(1)[0][0]
-            result.append({"coef": coef, "monomial": mono, "where": where})
+            implicit = {"implicit": True} if t["shape"] == ("off",) and not pairs else {}
+            result.append({"coef": coef, "monomial": mono, "where": where, **implicit})
         else:
             result.append(t)
     return result
+
+
+def _pair_range(samples: list[list], squares: bool) -> str:
+    """Which pairs a listing of samples x_a x_b covers: "i<j" where it shows the upper triangle
+    (it ends at x_{D-1} x_D, row 1 is followed by x_2 x_2, or the squares are listed in a run of
+    their own), "i!=j" where it shows all ordered pairs (x_2 x_1, or row 1 followed by x_2 x_1);
+    "" where the samples do not say and the squares are mixed in (x_1 x_1, x_1 x_2, ..., x_D x_D:
+    the upper triangle or every pair?)."""
+    literal = [m for m in samples if all(isinstance(i, int) for i in m)]
+    if any(a > b for a, b in literal):
+        return "i!=j"
+    for (a, b), (c, d) in zip(samples, samples[1:]):
+        if a == 1 and c == 2 and b != a:
+            if d == 1:
+                return "i!=j"
+            if d == 2:
+                return "i<j"
+    ends = [m for m in samples if isinstance(m[1], str) and re.fullmatch(r"\w-1", str(m[0]).replace(" ", ""))]
+    diagonal = [str(a) == str(b) for a, b in samples]
+    first_off = diagonal.index(False) if False in diagonal else len(diagonal)
+    last_off = len(diagonal) - 1 - diagonal[::-1].index(False) if False in diagonal else -1
+    apart = not any(diagonal[first_off:last_off + 1]) and (not any(diagonal[:first_off]) or not any(
+        diagonal[last_off + 1:]))  # the squares in a run of their own: the pairs are the others
+    return "i<j" if ends or not squares or apart else ""
 
 
 def _split_condition(s: str) -> tuple[str, str]:
