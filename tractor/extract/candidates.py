@@ -245,9 +245,14 @@ def _is_word(token: str) -> bool:
     return bare.isalpha() and len(bare) >= 2 and bare not in _MATH_WORDS and bare.isascii()
 
 
+# markdown bold around plain-text math ("**s = √d**"), not code's power (``d**0.5``)
+_EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=\S)|(?<=\S)\*\*(?![\w*])")
+
+
 def math_runs(line: str) -> list[str]:
     """Equations inside a line of prose with Unicode math ("So s = √d, which ..." -> "s = √d"):
     around each "=", the longest runs of tokens that are not English words."""
+    line = _EMPHASIS.sub("", line)
     out = []
     for m in re.finditer(r"\s=\s|(?<=\S)=(?=\S)", line):
         lhs: list[str] = []

@@ -26,8 +26,11 @@ _PRIME = re.compile(r"\^?\{?(?:\\prime|′)\}?")
 
 def _canon(latex: str) -> str:
     r"""A target as written, compared loosely: a prime is a prime whether typed (``V'``),
-    printed (``V^′`` in PDF text) or in LaTeX (``V^{\prime}``)."""
-    return re.sub(r"[\s{}]|\\mathrm|\\left|\\right", "", normalize_latex(_PRIME.sub("'", latex)))
+    printed (``V^′`` in PDF text) or in LaTeX (``V^{\prime}``), before or after the subscript
+    (``V_i'``), and a subscript is one with or without its ``_`` (a PDF's ``V′i``)."""
+    s = re.sub(r"[\s{}]|\\mathrm|\\left|\\right", "", normalize_latex(_PRIME.sub("'", latex)))
+    s = re.sub(r"^([A-Za-z])(_?[A-Za-z0-9])'", r"\1'\2", s)
+    return re.sub(r"^([A-Za-z]'?)_(?=[A-Za-z0-9]$)", r"\1", s)
 
 
 def _members(latex: str) -> list[list[str]]:

@@ -23,7 +23,13 @@ components (``\\phi(x)_{ij} = x_i x_j`` for ``i \\le j``), ``vec(xx^T)``, ``x \\
 ordered pairs), ``x \\odot x`` (squares), a bare ``\\sqrt{2} x`` (the linear family). A condition
 after the map ("x_i x_j for 1 \\le i \\le j \\le d", "[...] (over all i \\le j)") restricts the
 families that carry its indices; a remark there ("where x \\odot x denotes ...", ", vectorized")
-is not part of the map. A coefficient that does not read as math makes the claim unparsed.
+is not part of the map. Also read: a map typeset as a matrix (``\\begin{bmatrix} .. \\end{bmatrix}``),
+a map given component by component (``\\phi(x)_0 = 1, \\phi(x)_i = \\sqrt{2} x_i, ...``), spacing
+macros, ``\\sqrt2`` and code's ``sqrt(2)``/``**``, index notes on an item ("(i = 1..D)", "\\text{ for }
+i<j", ``\\{\\sqrt{2} x_i x_j\\}_{i<j}``) and a PDF's flattened subscripts (``x1``, ``xD−1xD``).
+``\\phi(q)^T \\phi(k) = ...`` applies the map, it does not define it. A coefficient that does not read
+as math, or a number printed apart from its factor (a PDF's ``x2 1`` for x_1^2), makes the claim
+unparsed: the reading would be a guess.
 """
 
 from __future__ import annotations
@@ -36,27 +42,49 @@ from .candidates import RANK_NAMES, Candidate, balanced, best, math_candidates, 
 from .expressions import split_relations
 from .latex import to_normalized, unicode_to_latex
 
-_ELLIPSIS = re.compile(r"\\[lc]?dots|\\ldots|\.\.\.")
+# \dots \ldots \cdots \dotsc, "..." and a PDF's spaced ". . ."
+_ELLIPSIS = re.compile(r"\\(?:[lcv]dots|dots[bcm]?)(?![A-Za-z])|\.\s*\.\s*\.")
+# a column or row vector typeset as a matrix: its rows (or cells) are the items
+_MATRIX = re.compile(r"\\begin\{([bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.{0,%d}?)\\end\{\1\}" % 2000, re.S)
+# an item written as a set over its indices: \{\sqrt{2} x_i x_j\}_{i<j}, \{x_i^2\}_{i=1}^D
+_INDEXED_SET = re.compile(r"^\s*\\\{(.*)\\\}\s*_\{([^{}]*)\}(?:\^\{?[^{}\s]*\}?)?\s*$")
 _RELATION = re.compile(r"([a-z])\s*(<=|<|\\leq?|\\lt|\\neq|!=|\\ne)\s*(?=([a-z]))")
 _OPS = {"<": "<", "<=": "<=", r"\le": "<=", r"\leq": "<=", r"\lt": "<", r"\neq": "!=", "!=": "!=", r"\ne": "!="}
 # x_i, x_{ij}, x_i^2 and a PDF's x^2_i (the superscript printed before the subscript)
-_FACTOR = re.compile(r"(?<![A-Za-z\\])([a-z])(?:\^\{?(\d)\}?)?_(?:\{\s*([^{}]+?)\s*\}|(\d+|[A-Za-z]))"
+_FACTOR = re.compile(r"(?:(?<=_[A-Za-z0-9])|(?<![A-Za-z\\]))([a-z])(?:\^\{?(\d)\}?)?_(?:\{\s*([^{}]+?)\s*\}|(\d+|[A-Za-z]))"
                      r"(?:\^\{?(\d)\}?)?")
 # the words that open a condition or a remark after the map: "for 1 <= i <= j <= d", "(over all
 # i <= j)", "where x ⊙ x denotes ..."; the map ends there
 _CONDITION_WORD = re.compile(r"(?<![A-Za-z\\])(?:for|where|with|over|if|when|i\.e\.)(?![A-Za-z])")
+# a note on an item's indices: a condition ("(i<j)", "(1 \le i < j \le D)") or a range ("(i = 1..D)",
+# "(i=1,\dots,D)"): index letters, numbers, relations and ellipses only, with at least one relation
+_NOTE_TOKENS = re.compile(r"(?:\s|[A-Za-z0-9<>=≤≥,.+\-]|\\(?:leq?|geq?|lt|gt|neq|ne|in|[lc]?dots)(?![A-Za-z]))*")
+_NOTE_RELATION = re.compile(r"[<>=≤≥]|\\(?:leq?|geq?|lt|gt|neq|ne|in)(?![A-Za-z])")
 _PROSE = re.compile(r"\([^()]*[A-Za-z]{3,}[^()]*\)")  # "(symmetric, then vectorized)"
 _INDEX_VARS = set("ijablmpst")
-_PHI_LHS = re.compile(r"^\s*\\?(?:phi|varphi)\s*\(\s*\\?(?:mathbf\{)?([a-z])\}?\s*\)\s*(?:_\{?([a-z]{1,2})\}?)?\s*(?:\^\{?T\}?)?\s*=")
+_LHS = r"\\?(?:phi|varphi)\s*\(\s*\\?(?:mathbf\{)?([a-z])\}?\s*\)\s*(?:_\{?([a-z0-9]{1,2})\}?)?\s*(?:\^\{?T\}?)?\s*="
+_PHI_LHS = re.compile(r"^\s*" + _LHS)
+# "\phi(x)_0 = 1, \phi(x)_i = \sqrt{2} x_i, \phi(x)_{ij} = ...": the map given component by component
+_COMPONENT_LHS = re.compile(r"(?<![A-Za-z])" + _LHS.replace("?:_", "?:_(?=[{a-z0-9])").replace(")?\\s*(?:\\^", ")\\s*(?:\\^", 1))
+# where phi is applied inside a product ("\phi(q)^T \phi(k) = ..."), not defined: after a
+# transpose, a dot, or right after a closing bracket ("(ii) \phi(x) = ..." is a label, then a definition)
+_IN_PRODUCT = re.compile(r"(?:[)}]|(?:[ᵀ⊤·]|\^\s*\{?\s*(?:T|\\top)\s*\}?|\\(?:cdot|top))\s*)$")
+_PHI = re.compile(r"(?:\\(?:var)?phi|ϕ|φ|(?<![A-Za-z\\])(?:var)?phi)\s*\(")
 
 
 def _clean(latex: str) -> str:
     s = unicode_to_latex(latex)
     s = re.sub(r"\\(?:text|textrm|mathrm|operatorname)\{\s*vec\s*\}", "vec", s)
     s = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|operatorname)\{([^{}]*)\}", r"\1", s)
-    s = re.sub(r"\\(?:left|right|big|Big)(?![A-Za-z])|\\[,;!]|\\quad", " ", s)
-    if "_" not in s:  # PDF text flattens subscripts: x1, xD
-        s = re.sub(r"(?<![A-Za-z\\])([a-z])(\d+|[ijDd])(?!\d)", r"\1_\2", s)
+    s = re.sub(r"\\(?:left|right|big|Big)(?![A-Za-z])|\\[,;:! ]|\\q?quad(?![A-Za-z])|~", " ", s)
+    # \sqrt2, \sqrt 2 and code's sqrt(2): one radical of one argument
+    s = re.sub(r"\\sqrt\s*([0-9]+|[A-Za-z])", r"\\sqrt{\1}", s)
+    s = re.sub(r"(?<![A-Za-z\\])(?:math\.|np\.)?sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", s)
+    s = re.sub(r"(?<=\S)\*\*(?=\S)", "^", s)  # code's x_i**2
+    if "_" not in s:  # PDF text flattens subscripts: x1, xD, xD-1, xixj
+        s = re.sub(r"(?<![A-Za-z\\])([a-z])([DdN])\s*-\s*(\d)", r"\1_{\2-\3}", s)
+        for _ in range(2):  # a second pass for a factor right after a flattened one (xixj)
+            s = re.sub(r"(?:(?<=_[ijDd0-9])|(?<![A-Za-z\\]))([a-z])(\d+|[ijDd])(?![\d_])", r"\1_\2", s)
     return s
 
 
@@ -78,14 +106,22 @@ def _term(item: str, var: str) -> dict | None:
     if not item or _ELLIPSIS.fullmatch(item):
         return None
     condition = ""
-    if m := re.search(r"\(([^()]*(?:[<≤>]|\\(?:leq?|neq|lt|le))[^()]*)\)\s*$", item):
-        condition, item = _where(m[1]), item[:m.start()]
+    if m := _INDEXED_SET.match(item):
+        item, condition = m[1], _where(m[2])
+    item = re.sub(r"\\(?:text|textrm|mathrm)\{([^{}]*)\}", r" \1 ", item)
+    if m := _CONDITION_WORD.search(item):  # "\sqrt{2} x_i x_j \text{ for } i < j", "x_i^2 for all i"
+        condition, item = condition or _where(item[m.start():]), item[:m.start()]
+    m = re.search(r"\(([^()]*)\)\s*$", item)  # "(i<j)", "(1 \le i < j \le D)", "(i = 1..D)"
+    if m and _NOTE_TOKENS.fullmatch(m[1]) and _NOTE_RELATION.search(m[1]):
+        condition, item = condition or _where(m[1]), item[:m.start()]
     if re.search(rf"\\otimes|vec\s*\(|{var}\s*{var}\s*\^\s*\{{?T", item):
-        return {"coef": "1", "monomial": ["i", "j"], "where": ""}
+        return {"coef": "1", "monomial": ["i", "j"], "where": "", "pairs": "all"}
     if re.search(r"\\odot", item):
         return {"coef": "1", "monomial": ["i", "i"], "where": ""}
     monomial = []
     for m in _FACTOR.finditer(item):
+        if re.match(r"\s+(?:\d|[ijDdN](?![A-Za-z_{(]))", item[m.end():]):  # a PDF's x_1^2 printed as "x2 1"
+            raise ValueError(f"a number after {m[0]!r}: a flattened superscript or subscript?")
         monomial += [_index(m[3] or m[4])] * int(m[2] or m[5] or 1)
     rest = _FACTOR.sub(" ", item)
     if not monomial and re.search(rf"(?<![A-Za-z\\]){var}(?![A-Za-z_])", rest):
@@ -125,16 +161,42 @@ def _generalise(terms: list[dict], had_ellipsis: bool) -> list[dict]:
             groups[shape] = []
             out.append({"shape": shape})
         groups[shape].append(t["coef"])
-    families = {("linear",): (["i"], ""), ("diag",): (["i", "i"], ""), ("off",): (["i", "j"], "i<j")}
+    pairs = _pair_range([t["monomial"] for t in terms if len(t["monomial"]) == 2], ("diag",) in groups)
+    families = {("linear",): (["i"], ""), ("diag",): (["i", "i"], ""), ("off",): (["i", "j"], pairs or "i<j")}
     result = []
     for t in out:
         if "shape" in t:
             mono, where = families[t["shape"]]
             coef = Counter(groups[t["shape"]]).most_common(1)[0][0]
-            result.append({"coef": coef, "monomial": mono, "where": where})
+            implicit = {"implicit": True} if t["shape"] == ("off",) and not pairs else {}
+            result.append({"coef": coef, "monomial": mono, "where": where, **implicit})
         else:
             result.append(t)
     return result
+
+
+def _pair_range(samples: list[list], squares: bool) -> str:
+    """Which pairs a listing of samples x_a x_b covers: "i<j" where it shows the upper triangle
+    (it ends at x_{D-1} x_D, row 1 is followed by x_2 x_2, or the squares are listed in a run of
+    their own), "i!=j" where it shows all ordered pairs (x_2 x_1, or row 1 followed by x_2 x_1);
+    "" where the samples do not say and the squares are mixed in (x_1 x_1, x_1 x_2, ..., x_D x_D:
+    the upper triangle or every pair?)."""
+    literal = [m for m in samples if all(isinstance(i, int) for i in m)]
+    if any(a > b for a, b in literal):
+        return "i!=j"
+    for (a, b), (c, d) in zip(samples, samples[1:]):
+        if a == 1 and c == 2 and b != a:
+            if d == 1:
+                return "i!=j"
+            if d == 2:
+                return "i<j"
+    ends = [m for m in samples if isinstance(m[1], str) and re.fullmatch(r"\w-1", str(m[0]).replace(" ", ""))]
+    diagonal = [str(a) == str(b) for a, b in samples]
+    first_off = diagonal.index(False) if False in diagonal else len(diagonal)
+    last_off = len(diagonal) - 1 - diagonal[::-1].index(False) if False in diagonal else -1
+    apart = not any(diagonal[first_off:last_off + 1]) and (not any(diagonal[:first_off]) or not any(
+        diagonal[last_off + 1:]))  # the squares in a run of their own: the pairs are the others
+    return "i<j" if ends or not squares or apart else ""
 
 
 def _split_condition(s: str) -> tuple[str, str]:
@@ -166,7 +228,14 @@ def _restrict(terms: list[dict], where: str) -> list[dict]:
 def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     """Parse ``\\phi(x) = ...`` (or just its right-hand side); ``trailing`` is the prose after it
     ("for i \\le j"). Raises ValueError when the form is not recognised."""
+    return [{k: v for k, v in t.items() if k != "pairs"} for t in _parse(latex, trailing)]
+
+
+def _parse(latex: str, trailing: str) -> list[dict]:
     s = _clean(latex)
+    starts = [m.start() for m in _COMPONENT_LHS.finditer(s)]
+    if len(starts) > 1 and not s[:starts[0]].strip():
+        return _components([s[a:b] for a, b in zip(starts, starts[1:] + [len(s)])], trailing)
     var, component = "x", ""
     if m := _PHI_LHS.match(s):
         var, component, s = m[1], m[2] or "", s[m.end():]
@@ -191,18 +260,61 @@ def parse_feature_map(latex: str, trailing: str = "") -> list[dict]:
     terms = [t for t in (_term(_ELLIPSIS.sub("", i) if not _ELLIPSIS.fullmatch(i.strip()) else i, var) for i in items) if t]
     if not terms or all(not t["monomial"] for t in terms) and len(terms) == 1 and terms[0]["coef"] != "1":
         raise ValueError("no components recognised")
-    return _restrict(_generalise(terms, had_ellipsis), _where(remark) or _where(after))
+    return _unstated_pairs(_restrict(_generalise(terms, had_ellipsis), _where(remark) or _where(after)))
+
+
+def _unstated_pairs(terms: list[dict]) -> list[dict]:
+    """A product of two different indices with no condition, listed beside the squares
+    (``[.., x_i^2, \\sqrt{2} x_i x_j]``), ranges over pairs the writer did not state (i<j? i≠j?
+    all?): marked ``implicit`` for the verifier to try each. ``x \\otimes x`` is all pairs."""
+    squares = any(len(t["monomial"]) == 2 and t["monomial"][0] == t["monomial"][1] for t in terms)
+    out = []
+    for t in terms:
+        mono, pairs = t["monomial"], t.pop("pairs", "")
+        if (squares and not pairs and not t["where"] and len(mono) == 2 and mono[0] != mono[1]
+                and all(isinstance(i, str) for i in mono)):
+            t = {**t, "implicit": True}
+        out.append(t)
+    return out
+
+
+def _components(pieces: list[str], trailing: str) -> list[dict]:
+    """Families of a map written component by component; a constant component is allowed here."""
+    out = []
+    for piece in pieces:
+        piece = re.sub(r"(?:[,;]|\band\b|\\text\{\s*and\s*\})\s*$", "", piece.strip()).strip()
+        m = _PHI_LHS.match(piece)
+        term = _term(_PROSE.sub(" ", _split_items(piece[m.end():])[0]), m[1])
+        if term is None:
+            raise ValueError(f"component {piece!r} not read")
+        out.append(term)
+    return _unstated_pairs(_restrict(out, _where(trailing)))
+
+
+_MAX_MAP_CHARS = 2000  # a written-out map is far shorter; bounds the work on a long line of text
+
+
+def _matrices_as_lists(latex: str) -> str:
+    """``\\begin{bmatrix} 1 \\\\ \\sqrt{2} x_1 \\\\ \\vdots \\end{bmatrix}`` -> ``[1, \\sqrt{2} x_1, \\vdots]``."""
+    return _MATRIX.sub(lambda m: "[" + re.sub(r"(?<!\\)\\\\|&", ",", m[2]) + "]", latex)
 
 
 def candidates(text: str) -> list[Candidate]:
     out = []
     for cand in math_candidates(text) or plain_lines(text):
-        for m in re.finditer(r"(?:\\phi|\\varphi|ϕ|φ)\s*\(", cand.text):
-            chunk = cand.text[m.start():]
-            if "=" in chunk.split("\\\\")[0] and _PHI_LHS.match(_clean(chunk)):
-                members = split_relations(re.split(r"(?<!\\)\\\\", chunk)[0])
+        covered, latex = 0, _matrices_as_lists(cand.text)  # a component list is one candidate
+        for m in _PHI.finditer(latex):
+            chunk = re.split(r"(?<!\\)\\\\", latex[m.start():m.start() + _MAX_MAP_CHARS])[0]
+            if m.start() < covered or _IN_PRODUCT.search(latex[:m.start()]):
+                continue
+            if "=" not in chunk or not (lhs := _PHI_LHS.match(_clean(chunk[:80]))):
+                continue
+            if lhs[2] and len(_COMPONENT_LHS.findall(_clean(chunk))) > 1:
+                expr, covered = chunk.strip(), m.start() + len(chunk)
+            else:
+                members = split_relations(chunk)
                 expr = f"{members[0].strip()} = {members[1].strip()}"
-                out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line))
+            out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line))
     return out
 
 

@@ -54,7 +54,11 @@ def _name(m: re.Match, tag: str) -> str:
 
 
 def _dot_symbol(a: str, b: str) -> str:
-    """The one symbol a dot product becomes: ``qk`` for q, k; ``norm_mu**2`` for mu with itself."""
+    """The one symbol a dot product becomes: ``qk`` for q, k; ``norm_mu**2`` for mu with itself.
+    A dot product of vectors is symmetric: ``k^T q`` is the same symbol (the names in one fixed
+    order); of matrices (capitals: ``K^T Q``) it is not."""
+    if a[:1].islower() and b[:1].islower():
+        a, b = sorted((a, b), reverse=True)
     return rf"\mathrm{{norm\_{a}}}^{{2}}" if a == b else rf"\mathrm{{{a}{b}}}"
 
 
@@ -72,7 +76,7 @@ def normalize_latex(text: str) -> str:
     s = s.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
     s = re.sub(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])\s*", "", s)
     s = re.sub(r"\\(?:displaystyle|quad|qquad|,|;|!|:)(?![A-Za-z])", " ", s)
-    s = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec)\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|textbf)\{([^{}]*)\}", r"\1", s)
     s = re.sub(r"\\(?:mathbb|mathrm|operatorname|text|textrm|mathcal|mathit)\{\s*E\s*\}", "E", s)
     s = re.sub(r"\\(?:mathrm|operatorname|text|textrm)\{\s*(Var|Cov|sim|softmax|vec)\s*\}", r"\1", s)
     s = re.sub(r"(?<![A-Za-z\\])(Var|Cov|sim|softmax|vec|E)\s*(?=[(\[])", r"\\mathrm{\1}", s)

@@ -4,7 +4,8 @@ A claimed map arrives as component families (see :mod:`tractor.extract`): a coef
 monomial over index variables, and a condition on the indices. It is built into a torch
 function and compared with the reference kernel on random float64 vectors at several input
 dimensions D, so any correct map passes whatever its ordering or layout, and a wrong one fails
-with the measured discrepancy.
+with the measured discrepancy. A pair x_i x_j listed beside the squares without its range is
+measured under each usual range; a claim right under some and wrong under others is not judged.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Family:
     coef: float
     monomial: tuple  # ints (literal indices) and str (index variables)
     where: str
+    implicit: bool = False  # a pair x_i x_j whose range the writer left unstated
 
     @property
     def variables(self) -> list[str]:
@@ -45,7 +47,7 @@ def parse_families(normalized: str) -> list[Family]:
             if coef.free_symbols:
                 raise ExpressionError(f"coefficient {coef} is not a number")
             monomial = tuple(i if isinstance(i, str) else int(i) for i in f.get("monomial", []))
-            families.append(Family(float(coef), monomial, str(f.get("where", "") or "")))
+            families.append(Family(float(coef), monomial, str(f.get("where", "") or ""), bool(f.get("implicit"))))
     except (ValueError, TypeError, AttributeError) as exc:
         raise ExpressionError(f"not a feature-map family list: {exc}") from exc
     if not families:
@@ -131,8 +133,31 @@ def kernel_function(kernel: sympy.Expr):
     return lambda q, k: f((q * k).sum(-1)) + torch.zeros(q.shape[:-1], dtype=q.dtype)
 
 
+def readings(families: list[Family]) -> list[tuple[str, list[Family]]]:
+    """The maps a claim may mean: one, or, where a pair x_i x_j has no stated range, one per
+    usual range (i<j, i≠j, all pairs)."""
+    if not any(f.implicit for f in families):
+        return [("", families)]
+    out = []
+    for name, op in (("i<j", "<"), ("i≠j", "!="), ("all pairs", "")):
+        out.append((name, [Family(f.coef, f.monomial, f"{f.variables[0]}{op}{f.variables[1]}" if op else "")
+                           if f.implicit else f for f in families]))
+    return out
+
+
 def max_discrepancy(families: list[Family], kernel: sympy.Expr, seed: int = 0) -> tuple[float, str]:
-    """Largest relative |phi(q)·phi(k) - K(q, k)| over random q, k at several D, and where."""
+    """Largest relative |phi(q)·phi(k) - K(q, k)| over random q, k at several D, and where. A
+    map with an unstated pair range is measured under each range; when they disagree on
+    whether it matches, the claim cannot be judged (ExpressionError)."""
+    results = [(name, *_discrepancy(reading, kernel, seed)) for name, reading in readings(families)]
+    matches = {worst < 1e-9 for _, worst, _ in results}
+    if len(matches) > 1:
+        right = [name for name, worst, _ in results if worst < 1e-9]
+        raise ExpressionError(f"the range of the pairs x_i x_j is not stated: right only for {', '.join(right)}")
+    return max(results, key=lambda r: r[1])[1:]
+
+
+def _discrepancy(families: list[Family], kernel: sympy.Expr, seed: int) -> tuple[float, str]:
     import torch
 
     phi, kern = build_phi(families), kernel_function(kernel)

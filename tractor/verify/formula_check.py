@@ -2,12 +2,16 @@
 
 The formula's leaves are bound to random data. Per-query formulas index their vectors:
 ``phi(Q_i)``/``phi(q_i)`` is the feature vector of one query, ``phi(K_j)``/``phi(k_j)`` and
-``V_j``/``v_j`` range over the keys and values in ``\\sum_j``. Whole-matrix formulas name an
+``V_j``/``v_j`` range over the keys and values in ``\\sum_j``; an index no sum binds is the
+query's own position, so ``phi(K_i)`` is the key beside the query and ``phi(Q_j)`` under
+``\\sum_j`` another query (both read as written, and judged). Whole-matrix formulas name an
 unindexed ``phi(K)`` or ``V``: then ``phi(Q)``, ``phi(K)`` are the stacked feature vectors
 (N x F), ``V`` the stacked values (N x M) and ``\\mathbf{1}`` the ones vector. Either way
-``D``/``d`` is the input dimension, and vectors, matrices and the ones vector may each be read
+``D``/``d`` is the input dimension, ``N``/``n`` the number of tokens, and vectors, matrices and the ones vector may each be read
 as columns or rows (papers differ): the claim is correct when some reading reproduces the
-reference attention output, incorrect when readings evaluate but none matches.
+reference attention output, incorrect when readings evaluate to the output's shape but none
+matches; a formula whose result never has that shape (a misread, or another quantity) is
+unverified.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from .matrix_formula import evaluate, leaves, parse
 from .outcome import Outcome, correct, incorrect, unverified
 
 _TOKENS, _DIM, _VALUE_DIM = 4, 3, 2
+_QUERY = 1  # the position of the query a per-query formula is about
 
 
 def _symbol(node) -> tuple[str, str | None]:
@@ -43,6 +48,7 @@ def _readings(whole: bool, data: dict):
     import torch
 
     dim = torch.tensor([[float(_DIM)]], dtype=torch.float64)
+    tokens = torch.tensor([[float(_TOKENS)]], dtype=torch.float64)
     flags = itertools.product((False, True), repeat=3 if whole else 2)
     for phi_rows, value_rows, *ones_rows in flags:
         def shaped(t, rows):
@@ -56,19 +62,23 @@ def _readings(whole: bool, data: dict):
                     raise ExpressionError("a ones vector in a per-query formula")
                 return shaped(torch.ones(_TOKENS, dtype=torch.float64), ones_rows[0])
             letter, index = _symbol(node)
-            if node.op == "name" and letter == "d":
-                return dim
-            if node.op == "apply" and letter == "q":
-                return shaped(data["phi_queries"] if whole else data["phi_q"], phi_rows)
-            if whole and index is None and letter in "kv":
-                return shaped(data["phi_k"], phi_rows) if node.op == "apply" else shaped(data["values"], value_rows)
-            if index is None or index not in env:
+            if node.op == "name" and index is None and letter in "dn":
+                return dim if letter == "d" else tokens
+            stack = {("apply", "q"): "phi_queries", ("apply", "k"): "phi_k", ("name", "v"): "values"}.get(
+                (node.op, letter))
+            if stack is None:
+                raise ExpressionError(f"unknown symbol {node.value or letter}")
+            rows = value_rows if letter == "v" else phi_rows
+            if index is None:
+                if whole:
+                    return shaped(data[stack], rows)
+                if letter != "q":
+                    raise ExpressionError(f"{node.value or letter} without its index")
+            elif index in env:  # a summed index ranges over the tokens
+                return shaped(data[stack][env[index]], rows)
+            elif whole:
                 raise ExpressionError(f"{node.value or letter} used outside a sum over its index")
-            if node.op == "apply" and letter == "k":
-                return shaped(data["phi_k"][env[index]], phi_rows)
-            if node.op == "name" and letter == "v":
-                return shaped(data["values"][env[index]], value_rows)
-            raise ExpressionError(f"unknown symbol {node.value or letter}")
+            return shaped(data[stack][_QUERY], rows)  # any other index is the query's own position
 
         reading = f"{'row' if phi_rows else 'column'} features, {'row' if value_rows else 'column'} values"
         yield (f"whole matrices of {reading}" if whole else reading), bind
@@ -94,16 +104,15 @@ def check_attention_formula(claim: Claim, reference: str, features, attention) -
     except ExpressionError as exc:
         return unverified(f"formula not read: {exc}")
     g = torch.Generator().manual_seed(0)
-    q = torch.randn(_DIM, generator=g, dtype=torch.float64)
     keys = torch.randn(_TOKENS, _DIM, generator=g, dtype=torch.float64)
     values = torch.randn(_TOKENS, _VALUE_DIM, generator=g, dtype=torch.float64)
     queries = torch.randn(_TOKENS, _DIM, generator=g, dtype=torch.float64)
-    data = {"phi_q": features(q), "phi_k": features(keys), "values": values, "phi_queries": features(queries)}
+    data = {"phi_k": features(keys), "values": values, "phi_queries": features(queries)}
     if whole:
         want = torch.stack([attention(row, data["phi_k"], values) for row in data["phi_queries"]])
     else:
-        want = attention(data["phi_q"], data["phi_k"], values)
-    failures, mismatch = [], None
+        want = attention(data["phi_queries"][_QUERY], data["phi_k"], values)
+    failures, mismatch, shapes = [], None, []
     for reading, bind in _readings(whole, data):
         try:
             got = evaluate(tree, bind, {}, _TOKENS)
@@ -113,10 +122,15 @@ def check_attention_formula(claim: Claim, reference: str, features, attention) -
         diff = _discrepancy(got, want)
         if diff is not None and diff <= 1e-10 * max(1.0, float(want.abs().max())):
             return correct(f"reproduces kernel attention numerically ({reading})", reference)
-        if mismatch is None or (diff is not None and "discrepancy" not in mismatch):
-            mismatch = (f"({reading}) gives shape {list(got.shape)} values {got.flatten()[:3].tolist()}"
-                        + (f", max discrepancy {diff:.3g}" if diff is not None else ""))
+        if diff is None:
+            shapes.append(f"({reading}) {list(got.shape)}")
+        elif mismatch is None:
+            mismatch = (f"({reading}) gives shape {list(got.shape)} values {got.flatten()[:3].tolist()}, "
+                        f"max discrepancy {diff:.3g}")
     if mismatch:
         return incorrect(f"no orientation reproduces kernel attention: {mismatch}, "
                          f"expected {want.flatten()[:3].tolist()}", reference)
+    if shapes:  # the formula was misread or is of another quantity: no comparison, no verdict
+        return unverified(f"the formula's shape does not fit the output {list(want.shape)} in any orientation: "
+                          f"{shapes[0]}")
     return unverified(f"formula does not evaluate in any orientation: {failures[0]}")

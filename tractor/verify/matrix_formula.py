@@ -25,13 +25,17 @@ from .expressions import ExpressionError
 
 _TRANSPOSE = r"(?:\\top|\\intercal|T|\\mathsf\{T\}|\\text\{\s*top\s*\}|\\mathrm\{T\})"
 _CLEAN = [
+    (r"ᵢ", "_i"), (r"ⱼ", "_j"), (r"[′’]", "'"), (r"(?:Σ|∑)\s*([a-z])(?![A-Za-z(_])", r" SUM_\1 "),
     (r"\\(left|right|big|Big|bigg|Bigg)\b", ""), (r"\\[,;:! ]|\\quad|\\qquad", " "),
     (r"\\(?:text|textrm|mathrm)\{\s*(where|with|and)\s*\}", r" \1 "),
     (rf"\^\s*(?:\{{\s*{_TRANSPOSE}\s*\}}|{_TRANSPOSE})", "^T "),  # a brace only if it opened one
     (r"ᵀ|\^⊤|⊤", "^T "), (r"(\\(mathbf|mathbb|boldsymbol|bm)\{\s*1\s*\}|𝟏)(_\{?[A-Za-z]\}?)?", " ONES "),
     (r"\\(mathbf|boldsymbol|mathrm|bm)\{([^{}]*)\}", r"\2"), (r"\\sqrt|√", " SQRT "),
-    (r"\\(var)?phi|φ|ϕ", "phi"), (r"\\sum|∑|\bsum(?=_)", " SUM"), (r"\\frac|\\dfrac|\\tfrac", " FRAC"),
-    (r"_\{\s*([A-Za-z])\s*(\\cdot|\\cdotp|\.|,\s*:|:)?\s*\}", r"_\1"), (r"\\cdot|·|\*", " "),
+    (r"\\(var)?phi|φ|ϕ", "phi"), (r"\\sum|∑|Σ|\bsum(?=_)", " SUM"), (r"\\frac|\\dfrac|\\tfrac", " FRAC"),
+    (r"_\{\s*([A-Za-z])\s*(\\cdot|\\cdotp|\.|,\s*:|:)?\s*\}", r"_\1"),
+    # <a, b> and a \cdot b: the dot product of two vectors (a product where that is not the case)
+    (r"(?:\\langle|⟨)([^,⟨⟩]{0,80}?),([^,⟨⟩]{0,80}?)(?:\\rangle|⟩)", r"(\1 DOT \2)"), (r"\\cdot|·", " DOT "),
+    (r"\*", " "),
 ]
 _TOKEN = re.compile(r"""\s*(
     SUM(?:_\{[^}]*\}|_[A-Za-z])?(?:\^\{[^}]*\}|\^[A-Za-z0-9])?   # a sum with its limits
@@ -47,12 +51,19 @@ _DEFINED = re.compile(r"\s*([A-Za-z])(?:_([A-Za-z]))?\s*")
 
 @dataclass(frozen=True)
 class Node:
-    op: str  # "name", "num", "ones", "apply", "T", "sqrt", "mul", "div", "add", "sub", "sum"
+    op: str  # "name", "num", "ones", "apply", "T", "sqrt", "mul", "dot", "div", "add", "sub", "sum"
     args: tuple = ()
     value: str = ""
 
 
+# a PDF text layer drops subscripts: "ϕ(Qi)", "Vjᵀ", "V′i" are Q_i, V_j, V'_i (only where no
+# subscript was written at all)
+_FLATTENED = re.compile(r"(?<![A-Za-z])([A-Z]['′]?)([a-z])(?![A-Za-z(])")
+
+
 def clean(text: str) -> str:
+    if "_" not in text and "ᵢ" not in text and "ⱼ" not in text:
+        text = _FLATTENED.sub(r"\1_\2", text)
     for pattern, repl in _CLEAN:
         text = re.sub(pattern, repl, text)
     return text
@@ -152,20 +163,25 @@ def _term(t, i):
 
 
 def _product(t, i):
-    factors = []
+    factors, dotted = [], []  # dotted[k]: factor k was joined to the left by a dot
     while i < len(t) and t[i] not in ")]}+-/":
-        if t[i].startswith("SUM"):
+        dot = t[i] == "DOT"
+        if dot:
+            i += 1
+        if i < len(t) and t[i].startswith("SUM"):
             m = re.match(r"SUM(?:_\{?\s*([A-Za-z]))?", t[i])
             body, i = _product(t, i + 1)
             factors.append(Node("sum", (body,), m[1] or _sole_index(body)))
+            dotted.append(dot)
             break
         f, i = _factor(t, i)
         factors.append(f)
-    if not factors:
+        dotted.append(dot)
+    if not factors or dotted[0]:
         raise ExpressionError("empty product")
     node = factors[0]
-    for f in factors[1:]:
-        node = Node("mul", (node, f))
+    for f, dot in zip(factors[1:], dotted[1:]):
+        node = Node("dot" if dot else "mul", (node, f))
     return node, i
 
 
@@ -252,4 +268,6 @@ def evaluate(node: Node, bind, env: dict, count: int):
         return a / b
     if a.numel() == 1 or b.numel() == 1:
         return a * b
+    if node.op == "dot" and a.shape == b.shape and 1 in a.shape:
+        return (a * b).sum().view(1, 1)
     return a @ b
