@@ -74,3 +74,27 @@ def test_summary_rows(row, fires):
 ])
 def test_unnamed_note_is_about_the_answer_it_follows(note, claims, expected):
     assert _notes(note, claims) == expected
+
+
+# A clear verdict clause is heard even when the rest of the sentence explains or hedges.
+@pytest.mark.parametrize("note, stance", [
+    ("1(c) is wrong, I expected the variance to be 1 for normalised vectors.", "wrong"),
+    ("1(c) is wrong, the official answer divides by the standard deviation.", "wrong"),
+    ("For 1(c), the model is wrong.", "wrong"),
+    ("1(c) is incorrect, as far as I can tell from the lecture notes.", "wrong"),
+    ("In my view 1(c) is wrong, since the variance is d.", "wrong"),
+])
+def test_verdict_clause_with_an_explanation(note, stance):
+    assert _notes(note, [claim("1c", 1, 1, "correct", normalized="sqrt(d)")]) == [("1c", stance)]
+
+
+# Clauses that judge a sentence both ways leave it undecided.
+@pytest.mark.parametrize("note", [
+    "1(c) is right, but 1(c) is also wrong in places.",
+    "Part (c) is correct in spirit, the final constant is wrong.",
+    "1(c): right idea; wrong answer.",
+    "It got 1(c) right at first, then it was wrong.",
+    "1(c) is partly right, partly wrong.",
+])
+def test_mixed_clauses_say_nothing(note):
+    assert _notes(note, [claim("1c", 1, 1, "correct", normalized="sqrt(d)")]) == []

@@ -104,6 +104,13 @@ def test_label_shape(line, shape):
     ("LLM: Gemini 2.5 Pro", None),
     ("ChatGPT is great", None),
     ("Dashboard", None),
+    # any name data/models.toml knows is a model's label, whatever the family table says
+    ("Le Chat: Understood.", "assistant"),
+    ("**Le Chat:**", "assistant"),
+    ("Mistral Large: sure", "assistant"),
+    ("## Kimi", "assistant"),
+    ("Mixtral: here it is", "assistant"),
+    ("Le Chat is a product of Mistral", None),
 ])
 def test_parse_label(line, role):
     label = parse_label(line)

@@ -11,7 +11,7 @@ Each sentence of an annotation or of the summary gets
 * a *stance* -- right / wrong / neither, from the learned stance classifier (:mod:`.learned`),
   read from the note itself: its decoration (quote markers, emoji, emphasis, "[Annotation]",
   "My note:") removed, ticks and crosses read as words, and each clause (cells of a table row,
-  the parts around a colon or dash) judged too. Clauses that judge the part the opposite way
+  the parts around a colon, dash or comma) judged too. Clauses that judge the part the opposite way
   leave the sentence undecided; a bracketed remark ("correct (longer than needed)") is heard only
   when the rest of the sentence judges nothing.
 
@@ -59,7 +59,7 @@ _MARKS = str.maketrans({"✅": " correct ", "✔": " correct ", "✓": " correct
 _TAG = re.compile(r"^\s*(?:\[[^\]]{1,24}\]|(?:my\s+|student(?:'s)?\s+)?(?:note|comment|annotation|remark)s?\s*:)\s*",
                   re.I)
 _EMPHASIS = re.compile(r"(?<![\w*])[*_]+|[*_]+(?![\w*])")
-_CLAUSE_BREAK = re.compile(r"\s*(?:[|;:—–]|\s-\s)\s*")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[|;:—–]|\s-\s|,\s)\s*")
 _REMARK = re.compile(r"\(([^()]*\s[^()]*)\)")  # a bracketed remark has words: not "(c)" or "sqrt(d)"
 
 

@@ -198,8 +198,12 @@ def speaker_role(name: str) -> str | None:
         return ASSISTANT
     for family in MODEL_FAMILIES:
         if key == family or re.match(rf"{re.escape(family)}(?:[ \-]?[\w.]+){{1,3}}$", key):
-            return ASSISTANT if _looks_like_version(key[len(family):]) else None
-    return None
+            if _looks_like_version(key[len(family):]):
+                return ASSISTANT
+            break
+    from .model_id import canonical_name  # a name data/models.toml knows ("Le Chat", "Mistral Large")
+
+    return ASSISTANT if canonical_name(key, whole=True) else None
 
 
 def _looks_like_version(tail: str) -> bool:
