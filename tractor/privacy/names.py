@@ -47,7 +47,7 @@ _SIGNATURE_LINES = 6
 # Fields: a label and a colon at the start of a line; "... by" anywhere; "By" opening a line.
 _LABEL = (r"(?:(?:student|full|your|author|first\s+and\s+last)['’]?s?\s+)?names?|student|authors?|"
           r"(?:submitted|posted|written|prepared|created|shared|uploaded)\s+by|signed|from")
-_FIELD = re.compile(rf"^\s*(?:[-•]\s*)?(?:{_LABEL})\s*[:：]\s*(?P<value>.+)$", re.IGNORECASE)
+_FIELD = re.compile(rf"^\s*(?:[-•]\s*)?(?:{_LABEL})\s*(?:[:：]|\s[-–—]\s)\s*(?P<value>.+)$", re.IGNORECASE)
 _AUTHORED = re.compile(r"\b(?:submitted|posted|written|prepared|created|shared|uploaded|authored|compiled)"
                        r"\s+by\s*[:：\-–]?\s*(?P<value>.+)$", re.IGNORECASE)
 _LINE_BY = re.compile(r"^\s*by\s+(?P<value>.+)$", re.IGNORECASE)
@@ -63,8 +63,8 @@ _BEFORE_IDENTIFIER = re.compile(
     r"(?:[\s(<\[,:;|·•–—\-]|\b(?:sid|student\s*(?:id|number)|id|e-?mail|mail|no\.?|number|link)\b)*$", re.IGNORECASE)
 _AFTER_IDENTIFIER = re.compile(r"^[\s)>\],:;|·•–—\-]*")
 # Signatures: a closing word, a dash.
-_CLOSING = re.compile(r"^(?:thanks|thank you|many thanks|best|best regards|best wishes|kind regards|warm regards|"
-                      r"regards|cheers|sincerely|yours|yours truly|all the best)\b[\s,.!]*(?P<value>.*)$", re.IGNORECASE)
+_CLOSING = re.compile(r"^(?:(?:many\s+)?thanks|thank\s+you|(?:best|kind|warm)\s+regards|best\s+wishes|best|regards|"
+                      r"cheers|sincerely|yours(?:\s+truly)?|all\s+the\s+best)\b[\s,.!]*(?P<value>.*)$", re.IGNORECASE)
 _DASHED = re.compile(r"^(?:—|–|--|~)\s*(?P<value>.+)$")
 # File names: "jane_doe_hw9.pdf", "HW9-DoeJane.pdf"; the words around a name there.
 _FILE_SPLIT = re.compile(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])")

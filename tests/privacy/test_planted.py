@@ -1,0 +1,52 @@
+"""The planted-identity table: in every layout, nothing of the student's identity is left, and
+every cited author, model name and member of course staff is kept."""
+
+import re
+
+import pytest
+
+from planted_identities import KEEP, PLANTED, ROSTER_CSV
+from tractor.privacy import PrivacyConfig, Pseudonymizer, read_roster
+
+KEY = b"test-key-planted"
+
+
+@pytest.fixture(scope="module")
+def scrubbers(tmp_path_factory):
+    roster = tmp_path_factory.mktemp("roster") / "roster.csv"
+    roster.write_text(ROSTER_CSV, encoding="utf-8")
+    return {False: Pseudonymizer(PrivacyConfig(KEY)), True: Pseudonymizer(PrivacyConfig(KEY, *read_roster(roster)))}
+
+
+def _scrub(scrubbers, planted):
+    scrubber = scrubbers[planted.roster].for_file(planted.source)
+    return scrubber.for_post(planted.post, planted.extra).scrub(planted.post), scrubber.scrub(planted.source)
+
+
+def _present(value: str, text: str) -> bool:
+    return re.search(rf"(?<![^\W_]){re.escape(value)}(?![^\W_])", text) is not None
+
+
+# Each layout: the identity vanishes in every form, the citations, models and staff stay.
+@pytest.mark.parametrize("planted", PLANTED, ids=lambda p: p.layout)
+def test_identity_vanishes(scrubbers, planted):
+    planted_text = "\n".join([planted.post, planted.source, *planted.extra])
+    assert all(_present(v, planted_text) for v in planted.vanish)  # the table plants what it says
+    post, source = _scrub(scrubbers, planted)
+    assert [v for v in planted.vanish if _present(v, post) or _present(v, source)] == []
+    assert [k for k in KEEP if k not in post] == []
+
+
+# The table is wide enough to be a regression table of layouts.
+def test_table_has_thirty_layouts():
+    assert len({p.layout for p in PLANTED}) == len(PLANTED) >= 30
+
+
+# One student, one pseudonym: the same name gives the same pseudonym whatever the layout it
+# was found in, and whether the whole name or only a part of it is written.
+def test_same_student_same_pseudonym(scrubbers):
+    pseudonym = scrubbers[False].pseudonym("Jane Doe")
+    for planted in PLANTED:
+        if {"Jane", "Doe"} <= set(planted.vanish) and not planted.roster:
+            post, source = _scrub(scrubbers, planted)
+            assert pseudonym in post + source, planted.layout
