@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .patterns import ALNUM_ID, DIGIT_ID
-from .vocabulary import PARTICLES, TITLES, PostWords, homework_words, not_name_words
+from .vocabulary import PARTICLES, TITLES, PostWords, homework_words, model_words, not_name_words
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,20 @@ _SEGMENT_END = re.compile(r"\s+[-–—|·•/]\s+|[,;:|(<\[·•]|\s{2,}|\t")
 _TURN_START = re.compile(
     r"^(?:you said|chatgpt said|i said|you|user|me|human|assistant|prompt|question|answer|response|q\d*|"
     r"chatgpt|claude|gemini|grok|copilot|model|ai|bot)\s*[:：]", re.IGNORECASE)
-_TITLE_BLOCK_LINES = 12
+_TITLE_BLOCK_LINES = 8
+_LIST_ITEM = re.compile(r"^(?:[•\-–]|\d+[.)])\s")
 _SIGNATURE_LINES = 6
 # Fields: a label and a colon at the start of a line; "... by" anywhere; "By" opening a line.
 _LABEL = (r"(?:(?:student|full|your|author|first\s+and\s+last)['’]?s?\s+)?names?|student|authors?|"
-          r"(?:submitted|posted|written|prepared|created|shared|uploaded)\s+by|signed|from")
+          r"(?:submitted|posted|written|prepared|created|shared|uploaded)\s+by|signed")
 _FIELD = re.compile(rf"^\s*(?:[-•]\s*)?(?:{_LABEL})\s*(?:[:：]|\s[-–—]\s)\s*(?P<value>.+)$", re.IGNORECASE)
 _AUTHORED = re.compile(r"\b(?:submitted|posted|written|prepared|created|shared|uploaded|authored|compiled)"
                        r"\s+by\s*[:：\-–]?\s*(?P<value>.+)$", re.IGNORECASE)
+# After "... by NAME" within a sentence, the name must end the clause ("shared by SAP ASE and
+# MS SQL" names no author): the line ends, punctuation, or "on <date>", "at", "in", "for".
+_AUTHORED_TAIL = re.compile(r"\s*(?:$|[,.;:(|·•–—\-]|(?:on|at|in|for)\b)", re.IGNORECASE)
 _LINE_BY = re.compile(r"^\s*by\s+(?P<value>.+)$", re.IGNORECASE)
-_FIELD_HINT = re.compile(r"\b(?:names?|student|authors?|by|from|signed)\b", re.IGNORECASE)
+_FIELD_HINT = re.compile(r"\b(?:names?|student|authors?|by|signed)\b", re.IGNORECASE)
 _LAST_FIRST = re.compile(r"^([^\s,]+),\s*([^\s,]+(?:\s+[^\s,]+)?)\s*(?:$|[|(<\[·•–—;]|\s-\s)")
 # LaTeX: \author{...}, and a template's own macro for the name (\newcommand{\studentname}{...}).
 _LATEX_AUTHOR = re.compile(
@@ -108,7 +112,9 @@ def _shape(token: str) -> str:
     """"word" (Jane, O'Brien, Smith-Jones), "caps" (DOE), "initial" (Q.), "particle" (van), or ""."""
     if token in PARTICLES:
         return "particle"
-    if _INITIAL.fullmatch(token) and token[0].isupper():
+    if not token[:1].isupper():
+        return ""
+    if _INITIAL.fullmatch(token):
         return "initial"
     if not _TOKEN.fullmatch(token) or not all(p[:1].isupper() for p in re.split(r"['’\-]", token) if len(p) > 1):
         return ""
@@ -133,6 +139,14 @@ def _leading_name(value: str, words: PostWords | None, *, fewest: int, whole: bo
     return None
 
 
+def _words_prefix(value: str, name: str) -> str:
+    """The start of ``value`` up to the end of ``name``'s words as written there."""
+    end = 0
+    for word in name.split():
+        end = value.index(word, end) + len(word)
+    return value[:end]
+
+
 def title_block(text: str) -> list[str]:
     """The lines before the conversation starts (at most a dozen), cleaned."""
     lines = []
@@ -147,9 +161,16 @@ def title_block(text: str) -> list[str]:
 
 
 def in_title_block(lines: list[str], words: PostWords) -> list[Found]:
-    """A segment of a title-block line that is a name and nothing else."""
-    return [Found(name, "name in the title block") for line in lines if len(line) <= 160
-            for segment in _SEGMENTS.split(line) if (name := name_in(segment.split(), words))]
+    """A segment of a title-block line that is a name and nothing else. A list item or a line
+    with a clause in it ("Unified Management : All related resources can be...") is prose."""
+    found = []
+    for line in lines:
+        segments = _SEGMENTS.split(line)
+        if _LIST_ITEM.match(line) or any(len(segment.split()) > 5 for segment in segments):
+            continue
+        found += [Found(name, "name in the title block") for segment in segments
+                  if (name := name_in(segment.split(), words))]
+    return found
 
 
 def ids_in_title_block(lines: list[str]) -> list[str]:
@@ -170,6 +191,8 @@ def in_fields(text: str) -> list[Found]:
             name = _leading_name(match["value"], None, fewest=1, whole=False)
         elif match := _AUTHORED.search(line):
             name = _leading_name(match["value"], None, fewest=1, whole=False)
+            if name and not _AUTHORED_TAIL.match(match["value"], len(_words_prefix(match["value"], name))):
+                name = None
         elif match := _LINE_BY.match(line):
             name = _leading_name(match["value"], None, fewest=2, whole=True)
         else:
@@ -244,15 +267,15 @@ def in_file_name(path: str) -> list[Found]:
     "HW9-DoeJane", "chatgpt_log_jane_doe"): a run of such words next to a homework, log or
     model word."""
     found = []
-    never = not_name_words()
+    never, models = not_name_words(), model_words()
     for part in PurePosixPath(path).parts:
         tokens = [t for t in _FILE_SPLIT.split(_SUFFIX.sub("", part)) if t]
-        is_marker = [bool(_FILE_MARKER.fullmatch(t)) or t.lower() in never for t in tokens]
+        is_marker = [bool(_FILE_MARKER.fullmatch(t)) or t.lower() in models for t in tokens]
         if not any(is_marker):
             continue
         run: list[int] = []
         for index, token in enumerate([*tokens, ""]):
-            if token and not is_marker[index] and token.isalpha() and len(token) >= 2:
+            if token and not is_marker[index] and token.isalpha() and len(token) >= 2 and token.lower() not in never:
                 run.append(index)
                 continue
             if 2 <= len(run) <= 3:

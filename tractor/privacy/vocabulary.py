@@ -40,6 +40,7 @@ saturday sunday january february march april may june july august september octo
 jan feb mar apr jun jul aug sep sept oct nov dec today yesterday new old first second third last next
 english spanish chinese print printed export exported download downloaded copy pasted web app desktop
 mobile free plus enterprise edu online post posts thread threads forum
+sample samples demo test tests data dataset fixture fixtures markdown cell cells
 submitted posted written prepared created uploaded authored compiled signed pdf txt md html htm json tex docx
 """
 # Model and product names that the model table does not list by a word of their own.
