@@ -101,7 +101,7 @@ PLANTED = [
     # the file name
     Planted("file name, lower case", _post("Homework 9", aside="Jane redid part (b)."), ("Jane",),
             source="posts/jane_doe_hw9.pdf"),
-    Planted("file name, camel case", _post("Homework 9", aside="Doe redid part (b)."), ("Doe",),
+    Planted("file name, camel case", _post("Homework 9", aside="Doe redid part (b)."), ("Doe", "DoeJane"),
             source="posts/HW9-DoeJane.txt"),
     # what the reader knew: the PDF's author metadata
     Planted("PDF author metadata", _post("Homework 9", aside="Jane redid part (b)."), ("Jane", "Doe"),

@@ -24,7 +24,8 @@ def _scrub(scrubbers, planted):
 
 
 def _present(value: str, text: str) -> bool:
-    return re.search(rf"(?<![^\W_]){re.escape(value)}(?![^\W_])", text) is not None
+    """``value`` as a whole word, in any case ("jane_doe_hw9.pdf" holds Jane)."""
+    return re.search(rf"(?<![^\W_]){re.escape(value)}(?![^\W_])", text, re.IGNORECASE) is not None
 
 
 # Each layout: the identity vanishes in every form, the citations, models and staff stay.

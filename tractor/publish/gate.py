@@ -55,28 +55,27 @@ def check_dataset(folder: Path, card: str, roster: Path | None = None,
 
 
 def _row_findings(detector: Pseudonymizer, config: str, row_number: int, row: dict) -> list[Finding]:
-    """A row's identities, found as in the post it came from; its ``source`` path is checked as
-    a file name on its own."""
+    """A row's identities, found as in the post it came from: its conversation (notes before it
+    first, so a title block is read as one) gives the post's identities, sought in every cell;
+    any other cell is also read on its own, and ``source`` as a file name."""
     cells = list(_strings(row))
     source = row.get("source") if isinstance(row.get("source"), str) else ""
     scrubber = detector.for_file(source) if source else detector
     notes_first = [a.get("text") or "" for a in row.get("annotations") or () if a.get("after_message") == -1]
-    body = [text for _, text in sorted(cells, key=_reading_order) if text != source]
-    post = scrubber.for_post("\n".join(notes_first + body))
+    conversation = [text for column, text in cells if _in_conversation(column)]
+    post = scrubber.for_post("\n".join(notes_first + conversation))
     findings = []
     for column, text in cells:
-        hits = scrubber.find(text) if column == "source" else post.find(text)
-        findings += [Finding(config, row_number, column, hit.kind, mask(hit.text)) for hit in hits]
+        hits = post.find(text)
+        if not _in_conversation(column):
+            hits += [h for h in scrubber.find(text) if all(h.end <= o.start or h.start >= o.end for o in hits)]
+        findings += [Finding(config, row_number, column, hit.kind, mask(hit.text))
+                     for hit in sorted(hits, key=lambda h: h.start)]
     return findings
 
 
-def _reading_order(cell: tuple[str, str]) -> int:
-    """Where a cell stands in the post it came from: the conversation and the notes, then the
-    rest (a row's ids and model names must not stand in for its title block)."""
-    column = cell[0]
-    if column.startswith(("messages", "annotations")):
-        return 0
-    return 1 if column in ("summary", "model_evidence") else 2
+def _in_conversation(column: str) -> bool:
+    return column.startswith(("messages[", "annotations[")) or column == "summary"
 
 
 def _strings(value, path: str = "") -> Iterator[tuple[str, str]]:
