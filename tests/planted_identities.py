@@ -33,7 +33,10 @@ ChatGPT said:
 As Vaswani et al. (2017) argue, scaling keeps the softmax out of saturation. Shazeer 2019 keeps a
 single key head (multi-query attention), and linear attention (Katharopoulos et al., 2020) drops
 the softmax altogether. Claude, Gemini, Grok, Llama and Mistral give the same answer.
+Multi-query attention comes from the original MQA paper (Vaswani et al., 2019).
 """
+# The sentence misattributed_citation must still flag after scrubbing.
+MISATTRIBUTED = "Multi-query attention comes from the original MQA paper (Vaswani et al., 2019)."
 # What every post must keep, whatever was planted around the conversation.
 KEEP = ("Vaswani et al. (2017)", "Shazeer 2019", "(Katharopoulos et al., 2020)", "Claude", "Gemini", "Grok",
         "Llama", "Mistral", "ChatGPT said:", "Prof. Anant Sahai", "multi-query attention")
