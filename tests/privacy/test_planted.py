@@ -8,7 +8,7 @@ import pytest
 from planted_identities import KEEP, MISATTRIBUTED, PLANTED, ROSTER_CSV
 from tractor.label.citations import check_sentence
 from tractor.pipeline import BuildConfig, process_file
-from tractor.privacy import PrivacyConfig, Pseudonymizer, read_roster
+from tractor.privacy import PrivacyConfig, Pseudonymizer, read_roster, scrub_for_post
 
 KEY = b"test-key-planted"
 
@@ -82,3 +82,16 @@ def test_through_the_pipeline(tmp_path, planted):
                         + [t.summary + "\n" + t.model_evidence for t in result.transcripts])
     assert [v for v in planted.vanish if _present(v, written)] == []
     assert [k for k in KEEP if k not in written] == []
+
+
+# Anything else derived from a post (a sandbox's output quoting it) is scrubbed for that post's
+# identities, even where it holds only the first name.
+@pytest.mark.parametrize("output, expected", [
+    ("NameError in cell by Jane: x undefined", "NameError in cell by {Jane Doe}: x undefined"),
+    ("/home/jane_doe/hw9.py line 3", "/home/{Jane Doe}/hw9.py line 3"),
+    ("sqrt(d) scaling, as Vaswani et al. (2017)", "sqrt(d) scaling, as Vaswani et al. (2017)"),
+])
+def test_scrub_for_post(output, expected):
+    scrubber = Pseudonymizer(PrivacyConfig(KEY))
+    post = next(p for p in PLANTED if p.layout == "name under the title").post
+    assert scrub_for_post(output, post, scrubber=scrubber) == expected.replace("{Jane Doe}", scrubber.pseudonym("Jane Doe"))

@@ -19,6 +19,8 @@ kept: a capitalised word is a name only where the layout says so. There is no NE
 README says why).
 """
 
+from __future__ import annotations
+
 from .keys import PrivacyConfig, load_key
 from .names import Found
 from .patterns import LINK_REPLACEMENT
@@ -26,4 +28,17 @@ from .roster import read_roster
 from .scrubber import PSEUDONYM_PREFIX, Hit, PostScrubber, Pseudonymizer
 
 __all__ = ["Found", "Hit", "LINK_REPLACEMENT", "PSEUDONYM_PREFIX", "PostScrubber", "PrivacyConfig", "Pseudonymizer",
-           "load_key", "read_roster"]
+           "load_key", "read_roster", "scrub_for_post"]
+
+
+def scrub_for_post(text: str, post: str, identities: list[str] | tuple[str, ...] = (), source: str = "",
+                   scrubber: Pseudonymizer | None = None) -> str:
+    """``text`` (anything derived from a post and about to leave the machine, e.g. a sandbox's
+    output) without the identities of ``post`` (the post's text, title first), of the reader's
+    ``identities`` and of the file name ``source``. ``scrubber`` defaults to the environment's key
+    without a roster; a build passes its own. To scrub many strings of one post, keep
+    ``scrubber.for_file(source).for_post(post, identities)`` and call its ``scrub``."""
+    scrubber = scrubber or Pseudonymizer.from_environment()
+    if source:
+        scrubber = scrubber.for_file(source)
+    return scrubber.for_post(post, identities).scrub(text)
