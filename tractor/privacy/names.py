@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .patterns import ALNUM_ID, DIGIT_ID
-from .vocabulary import PARTICLES, TITLES, PostWords, homework_words, model_words, not_name_words
+from .vocabulary import PARTICLES, TITLES, PostWords, function_words, homework_words, model_words, not_name_words
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ def name_in(tokens: list[str], words: PostWords | None, *, fewest: int = 2, most
         ordinary = sum(words.is_word(w) for w in lowered)
         if ordinary >= (1 if len(real) == 1 else max(2, len(real) - 1)):
             return None
-        if all(w in homework_words() for w in lowered):
-            return None
+        if all(all(p in homework_words() for p in re.split(r"['’\-]", w) if p) for w in lowered):
+            return None  # the homework's own words ("Multi-Query Attention")
     return " ".join(tokens)
 
 
@@ -164,13 +164,20 @@ def in_title_block(lines: list[str], words: PostWords) -> list[Found]:
     """A segment of a title-block line that is a name and nothing else. A list item or a line
     with a clause in it ("Unified Management : All related resources can be...") is prose."""
     found = []
-    for line in lines:
+    for previous, line in zip(["", *lines], lines):
         segments = _SEGMENTS.split(line)
-        if _LIST_ITEM.match(line) or any(len(segment.split()) > 5 for segment in segments):
+        if (_LIST_ITEM.match(line) or any(len(segment.split()) > 5 for segment in segments)
+                or _joins_prose(previous) or _joins_prose(line)):
             continue
         found += [Found(name, "name in the title block") for segment in segments
                   if (name := name_in(segment.split(), words))]
     return found
+
+
+def _joins_prose(line: str) -> bool:
+    """A line ending on a function word ("... (GQA) or") runs on into the next: both are prose."""
+    last = line.split()[-1] if line.split() else ""
+    return last in function_words()
 
 
 def ids_in_title_block(lines: list[str]) -> list[str]:
@@ -263,20 +270,24 @@ def in_signature(text: str, words: PostWords) -> list[Found]:
 
 
 def in_file_name(path: str) -> list[Found]:
-    """2-3 name words in a file or folder name that also says what the file is ("jane_doe_hw9",
+    """2-3 name words in a file name that also says what the file is ("jane_doe_hw9",
     "HW9-DoeJane", "chatgpt_log_jane_doe"): a run of such words next to a homework, log or
-    model word."""
+    model word; or a folder named by 2-3 name words alone ("jane_doe/hw9.pdf")."""
     found = []
     never, models = not_name_words(), model_words()
-    for part in PurePosixPath(path).parts:
-        tokens = [t for t in _FILE_SPLIT.split(_SUFFIX.sub("", part)) if t]
-        is_marker = [bool(_FILE_MARKER.fullmatch(t)) or t.lower() in models for t in tokens]
+    parts = [[t for t in _FILE_SPLIT.split(_SUFFIX.sub("", part)) if t] for part in PurePosixPath(path).parts]
+    markers = [[bool(_FILE_MARKER.fullmatch(t)) or t.lower() in models for t in tokens] for tokens in parts]
+    for index, (tokens, is_marker) in enumerate(zip(parts, markers)):
+        is_name = [t.isalpha() and len(t) >= 2 and t.lower() not in never and not m for t, m in zip(tokens, is_marker)]
+        if index < len(parts) - 1 and 2 <= len(tokens) <= 3 and all(is_name) and any(map(any, markers)):
+            found.append(Found(" ".join(t.capitalize() for t in tokens), "name in the file name"))  # a student's folder
+            continue
         if not any(is_marker):
             continue
         run: list[int] = []
-        for index, token in enumerate([*tokens, ""]):
-            if token and not is_marker[index] and token.isalpha() and len(token) >= 2 and token.lower() not in never:
-                run.append(index)
+        for position, token in enumerate([*tokens, ""]):
+            if token and is_name[position]:
+                run.append(position)
                 continue
             if 2 <= len(run) <= 3:
                 next_to_marker = (run[0] > 0 and is_marker[run[0] - 1]) or (run[-1] + 1 < len(tokens) and is_marker[run[-1] + 1])

@@ -57,9 +57,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 @cache
 def not_name_words() -> frozenset[str]:
     """Lower-case words that are never part of a student's name."""
+    return frozenset(_FURNITURE.split()) | frozenset(_PRODUCTS.split()) | TITLES | model_words() | function_words()
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """English function words ("the", "or", "in"): spaCy's stop words."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return frozenset(_FURNITURE.split()) | frozenset(_PRODUCTS.split()) | TITLES | model_words() | STOP_WORDS
+    return frozenset(STOP_WORDS)
 
 
 @cache
