@@ -44,20 +44,22 @@ def check_dataset(folder: Path, card: str, roster: Path | None = None,
     """Every identity left in the folder's ``configs`` or in ``card`` (the card to be uploaded)."""
     names, ids = read_roster(roster) if roster else ((), ())
     detector = Pseudonymizer(PrivacyConfig(_UNUSED_KEY, names, ids))
-    findings = []
+    findings, seen = [], {}
     for config in configs:
         for row_number, row in enumerate(read_config(folder, config)):
-            findings += _row_findings(detector, config, row_number, row)
+            findings += _row_findings(detector, config, row_number, row, seen)
     post = detector.for_post(card)
     for line_number, line in enumerate(card.splitlines(), start=1):
         findings += [Finding("README.md", line_number, "", hit.kind, mask(hit.text)) for hit in post.find(line)]
     return findings
 
 
-def _row_findings(detector: Pseudonymizer, config: str, row_number: int, row: dict) -> list[Finding]:
+def _row_findings(detector: Pseudonymizer, config: str, row_number: int, row: dict,
+                  seen: dict[str, list]) -> list[Finding]:
     """A row's identities, found as in the post it came from: its conversation (notes before it
     first, so a title block is read as one) gives the post's identities, sought in every cell;
-    any other cell is also read on its own, and ``source`` as a file name."""
+    any other cell is also read on its own (``seen`` remembers what a cell alone holds: claims
+    and labels repeat the same values over thousands of rows), and ``source`` as a file name."""
     cells = list(_strings(row))
     source = row.get("source") if isinstance(row.get("source"), str) else ""
     scrubber = detector.for_file(source) if source else detector
@@ -68,7 +70,11 @@ def _row_findings(detector: Pseudonymizer, config: str, row_number: int, row: di
     for column, text in cells:
         hits = post.find(text)
         if not _in_conversation(column):
-            hits += [h for h in scrubber.find(text) if all(h.end <= o.start or h.start >= o.end for o in hits)]
+            if source:
+                alone = scrubber.find(text)
+            else:
+                alone = seen[text] if text in seen else seen.setdefault(text, detector.find(text))
+            hits += [h for h in alone if all(h.end <= o.start or h.start >= o.end for o in hits)]
         findings += [Finding(config, row_number, column, hit.kind, mask(hit.text))
                      for hit in sorted(hits, key=lambda h: h.start)]
     return findings
