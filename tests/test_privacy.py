@@ -77,8 +77,10 @@ def test_identities_replaced(scrubber, line, expected):
     "By symmetry, E[q_i k_i] = 0.",
     "attn = Q@K.transpose(-2, -1) / math.sqrt(d_k); y = x@W.T",
     "the 12345678 tokens in the cache",
+    # course text pasted into a real post (the name alone on its line is kept in its post:
+    # see test_samples_unchanged)
     *(line for line in (CORPUS / "001_c77c6757d0383bc8.txt").read_text().splitlines()
-      if "Anant Sahai" in line or "docs.google.com" in line),
+      if "Anant Sahai" in line and line != "Anant Sahai" or "docs.google.com" in line),
 ])
 def test_not_identities_kept(scrubber, line):
     assert scrubber.find_identities(line) == []

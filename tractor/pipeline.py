@@ -176,6 +176,7 @@ def _use_shared_sandbox(address: str, key: bytes) -> None:
 def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileResult:
     """All steps for one file. Never raises: every failure becomes a FailedFile row."""
     result = FileResult()
+    scrubber = scrubber.for_file(rel)  # a name in the file name is the post's author
     safe_rel = scrubber.scrub(rel, [])
     try:
         data = path.read_bytes()
@@ -263,17 +264,19 @@ def to_transcript(doc: Document, scrubber) -> Transcript:
     seg = segment(doc)
     if not any(m.role == "assistant" for m in seg.messages):
         raise IngestError("no model answer found in the text (not a chat transcript?)", stage="segment")
-    extra = list(doc.identities)
-    messages = [Message(m.role, scrubber.scrub(m.content, extra)) for m in seg.messages]
-    annotations = [Annotation(scrubber.scrub(a.text, extra), a.after_message) for a in seg.annotations]
-    summary = scrubber.scrub(seg.summary, extra)
+    # the whole post, title first: a name found anywhere in it is removed from every part
+    body = doc.text or "\n\n".join(t.content for t in doc.turns or ())
+    post = scrubber.for_post(f"{doc.title}\n{body}", doc.identities)
+    messages = [Message(m.role, post.scrub(m.content)) for m in seg.messages]
+    annotations = [Annotation(post.scrub(a.text), a.after_message) for a in seg.annotations]
+    summary = post.scrub(seg.summary)
     model, model_evidence = identify_model(doc, messages, summary, annotations)
     student_text = "\n\n".join([summary, *(a.text for a in annotations),
                                  *(m.content for m in messages if m.role == "user")])
     homework, homework_evidence = identify_homework("\n\n".join(m.content for m in messages), student_text)
     return Transcript(
         transcript_id=transcript_id(messages), source=doc.source, format=doc.format, messages=messages,
-        annotations=annotations, summary=summary, model=model, model_evidence=scrubber.scrub(model_evidence, extra),
+        annotations=annotations, summary=summary, model=model, model_evidence=post.scrub(model_evidence),
         homework=homework, homework_evidence=homework_evidence, partial=doc.partial,
     )
 

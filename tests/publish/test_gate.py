@@ -29,7 +29,7 @@ def test_clean_dataset_passes(tmp_path, roster):
     ("transcripts", "messages[1].content", "Mail me at alice.w@example.edu", "email"),
     ("transcripts", "annotations[0].text", "SID: 30312345", "student id"),
     ("transcripts", "summary", "see https://chatgpt.com/share/6740-aa12-bb34", "share link"),
-    ("transcripts", "source", "Submitted by Alice Walker", "byline name"),
+    ("transcripts", "source", "Submitted by Alice Walker", "name in a field"),
     ("claims", "detail", "reviewer bob@example.com", "email"),
     ("labels", "evidence", "https://g.co/gemini/share/abc123def", "share link"),
     ("errors", "error", "owner carol.t@cs.example.org", "email"),
@@ -38,7 +38,7 @@ def test_planted_identity_is_found(tmp_path, config, column, value, kind):
     write(tmp_path / "ds", planted(config, column, value))
     findings = check_dataset(tmp_path / "ds", "---\n---\nclean card")
     assert [(f.config, f.row, f.column, f.kind) for f in findings] == [(config, 0, column, kind)]
-    identity = value.split()[-1] if kind != "byline name" else "Alice Walker"
+    identity = value.split()[-1] if kind != "name in a field" else "Alice Walker"
     assert identity not in str(findings[0]) and findings[0].masked == mask(identity)
 
 
@@ -71,3 +71,10 @@ def test_identity_in_card(tmp_path):
 ])
 def test_mask(value, masked):
     assert mask(value) == masked
+
+
+# The bundled corpus, built by the real pipeline, passes the gate: its course text, cited
+# authors and headings ("Multi-Query Attention (MQA) in ...") are no one's name.
+def test_bundled_corpus_passes(corpus_dataset):
+    folder = corpus_dataset[0]
+    assert check_dataset(folder, (folder / "README.md").read_text(encoding="utf-8")) == []

@@ -17,12 +17,10 @@ SAMPLES = sorted(CORPUS.glob("*.txt"))
 # Every user of spaCy gets the same pipeline object (loaded once per process).
 def test_one_pipeline_shared():
     from tractor.label.text import nlp
-    from tractor.privacy import _byline_matcher
     from tractor.segment.model_id import _statement_matcher
 
     assert nlp() is english()
     assert _statement_matcher()[0] is english()
-    assert _byline_matcher()[0] is english()
 
 
 # Block-only parsing finds the same top-level blocks as the full parser (inline rules on).

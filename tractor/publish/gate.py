@@ -1,10 +1,13 @@
 """The privacy gate: the last check before anything leaves the machine.
 
-The build already replaced identities with pseudonyms; the gate re-runs the same detector
-(:class:`tractor.privacy.Pseudonymizer`) over every string cell of every config, nested ones
-included, and over the card, so a dataset edited by hand, built with an older tool, or built
-without the roster is refused rather than published. A finding names where the identity is and
-what kind it is, never the identity itself: the report of a leak must not be a second leak.
+The build already replaced identities with pseudonyms; the gate re-runs the same detectors
+(:class:`tractor.privacy.Pseudonymizer`, with the roster when given) over every string cell of
+every config, nested ones included, and over the card, so a dataset edited by hand, built with
+an older tool, or built without the roster is refused rather than published. Each row is read
+as the post it came from (title block first, then the conversation), so a name found by its
+place (a title block, a field, a signature) is also found wherever else the row repeats it.
+A finding names where the identity is and what kind it is, never the identity itself: the
+report of a leak must not be a second leak.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class Finding:
     config: str  # a config name, or "README.md" for the card
     row: int  # row number in the config; line number in the card
     column: str  # e.g. "messages[3].content"; "" for the card
-    kind: str  # email, student id, share link, roster name, byline name
+    kind: str  # email, student id, share link, roster name, name in the title block, ...
     masked: str
 
     def __str__(self) -> str:
@@ -41,40 +44,44 @@ def check_dataset(folder: Path, card: str, roster: Path | None = None,
     """Every identity left in the folder's ``configs`` or in ``card`` (the card to be uploaded)."""
     names, ids = read_roster(roster) if roster else ((), ())
     detector = Pseudonymizer(PrivacyConfig(_UNUSED_KEY, names, ids))
-    kind = _Classifier(names, ids)
-    findings = []
+    findings, seen = [], {}
     for config in configs:
         for row_number, row in enumerate(read_config(folder, config)):
-            for column, text in _strings(row):
-                findings += [Finding(config, row_number, column, kind(v), mask(v))
-                             for v in detector.find_identities(text)]
+            findings += _row_findings(detector, config, row_number, row, seen)
+    post = detector.for_post(card)
     for line_number, line in enumerate(card.splitlines(), start=1):
-        findings += [Finding("README.md", line_number, "", kind(v), mask(v)) for v in detector.find_identities(line)]
+        findings += [Finding("README.md", line_number, "", hit.kind, mask(hit.text)) for hit in post.find(line)]
     return findings
 
 
-class _Classifier:
-    """Names the kind of a found identity. A roster entry is one that only a detector knowing
-    the roster finds on its own; the built-in kinds are told apart by their shape."""
+def _row_findings(detector: Pseudonymizer, config: str, row_number: int, row: dict,
+                  seen: dict[str, list]) -> list[Finding]:
+    """A row's identities, found as in the post it came from: its conversation (notes before it
+    first, so a title block is read as one) gives the post's identities, sought in every cell;
+    any other cell is also read on its own (``seen`` remembers what a cell alone holds: claims
+    and labels repeat the same values over thousands of rows), and ``source`` as a file name."""
+    cells = list(_strings(row))
+    source = row.get("source") if isinstance(row.get("source"), str) else ""
+    scrubber = detector.for_file(source) if source else detector
+    notes_first = [a.get("text") or "" for a in row.get("annotations") or () if a.get("after_message") == -1]
+    conversation = [text for column, text in cells if _in_conversation(column)]
+    post = scrubber.for_post("\n".join(notes_first + conversation))
+    findings = []
+    for column, text in cells:
+        hits = post.find(text)
+        if not _in_conversation(column):
+            if source:
+                alone = scrubber.find(text)
+            else:
+                alone = seen[text] if text in seen else seen.setdefault(text, detector.find(text))
+            hits += [h for h in alone if all(h.end <= o.start or h.start >= o.end for o in hits)]
+        findings += [Finding(config, row_number, column, hit.kind, mask(hit.text))
+                     for hit in sorted(hits, key=lambda h: h.start)]
+    return findings
 
-    def __init__(self, names: tuple[str, ...], ids: tuple[str, ...]):
-        self._plain = Pseudonymizer(PrivacyConfig(_UNUSED_KEY))
-        self._names = Pseudonymizer(PrivacyConfig(_UNUSED_KEY, names, ())) if names else None
-        self._ids = Pseudonymizer(PrivacyConfig(_UNUSED_KEY, (), ids)) if ids else None
 
-    def __call__(self, value: str) -> str:
-        if not self._plain.find_identities(value):
-            if self._ids and self._ids.find_identities(value):
-                return "roster id"
-            if self._names and self._names.find_identities(value):
-                return "roster name"
-        if "/" in value:
-            return "share link"
-        if "@" in value:
-            return "email"
-        if value.isdigit():
-            return "student id"
-        return "byline name"
+def _in_conversation(column: str) -> bool:
+    return column.startswith(("messages[", "annotations[")) or column == "summary"
 
 
 def _strings(value, path: str = "") -> Iterator[tuple[str, str]]:
