@@ -54,7 +54,7 @@ _TRANSPOSE = r"(?:\^\s*\{?\s*(?:\\top|T|\\intercal|\\mathsf\{T\}|\\text\{T\}|\\p
 _VEC = r"(?:\\mathbf\{(?P<{0}b>[A-Za-z])\}|\\(?P<{0}g>mu|sigma|alpha|beta|theta)\b|(?P<{0}l>[A-Za-z](?:_\{?[A-Za-z0-9]\}?)?))"
 # a norm's argument: a letter, a Greek name or a bold letter, with an optional subscript
 _NORM_ARG = r"\s*((?:[A-Za-z]|\\[a-z]+)(?:_\{?[A-Za-z0-9]\}?)?)\s*"
-_NORM_SCRIPT = r"(?P<scripts>(?:\s*[_^]\s*(?:\{[^{}]*\}|[A-Za-z0-9]))*)"
+_NORM_SCRIPT = r"(?P<scripts>(?:\s*[_^]\s*(?:\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z0-9]))*)"
 _SPACING = re.compile(r"(?<!\\)\\(?:(?:quad|qquad|enspace|thinspace|medspace|thickspace)(?![A-Za-z])|[,;!:>\s])|~")
 _DOTS = re.compile(r"\\(?:dots[bcmio]?|ldots|cdots|vdots|ddots)(?![A-Za-z])|(?<![.\d])\.\s+\.\s+\.(?![.\d])|\.{3}")
 _FONT = r"mathbf|boldsymbol|bm|vec|mathit|mathsf|mathnormal|textbf|textit|emph|mathbfit|pmb|hat|bar|tilde|widehat|overline"
@@ -248,12 +248,12 @@ def _norms(s: str) -> str:
 
     def norm(m: re.Match) -> str:
         name = re.sub(r"[{}\\]", "", m[1])
-        scripts = re.findall(r"([_^])\s*(\{[^{}]*\}|[A-Za-z0-9])", m["scripts"])
+        scripts = re.findall(r"([_^])\s*(\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z0-9])", m["scripts"])
         kind, rest = "", ""
         for mark, value in scripts:
             value = value.strip("{} ")
             if mark == "_":
-                kind = "" if value == "2" else re.sub(r"\W", "", value)
+                kind = "" if value == "2" else re.sub(r"\W", "", value).replace("infty", "max")
             else:
                 rest += f"^{{{value}}}"
         return rf"\mathrm{{norm{kind}\_{name}}}{rest}"
@@ -388,7 +388,7 @@ def _plain_symbols(expr: sympy.Expr) -> sympy.Expr:
     expr = expr.xreplace({sympy.E: sympy.Symbol("E"), sympy.I: sympy.Symbol("I")})
     from sympy.core.function import AppliedUndef
 
-    calls = {f: sympy.Function(re.sub(r"\\text\{(\w+)\}|\\(\w+)", lambda m: m[1] or m[2], f.func.__name__))(*f.args)
+    calls = {f: sympy.Function(re.sub(r"\\text\{(\w+)\}|\\(\w+)", lambda m: m[1] or m[2], f.func.__name__).strip())(*f.args)
              for f in expr.atoms(AppliedUndef)}
     return expr.xreplace(calls) if calls else expr
 
