@@ -190,7 +190,7 @@ def strip_delimiters(s: str) -> str:
 
 def code_forms(s: str) -> str:
     """Math as code writes it: ``math.sqrt(d)`` / ``sqrt(d)`` -> ``\\sqrt{d}``, ``exp(x)`` ->
-    ``\\exp(x)``, ``d**0.5`` / ``d**(1/2)`` -> ``d^{0.5}`` / ``d^{(1/2)}``, ``a*b`` -> ``a \\cdot b``."""
+    ``\\exp(x)``, ``d**0.5`` / ``d**(1/2)`` -> ``d^{0.5}`` / ``d^{(1/2)}``."""
     s = _CODE_PREFIX.sub("", s)
     out, pos = [], 0
     for m in re.finditer(r"(?<![\\A-Za-z])sqrt\s*\(", s):
@@ -205,8 +205,7 @@ def code_forms(s: str) -> str:
         pos = m.end() - 1 + len(group)
     s = "".join(out) + s[pos:]
     s = re.sub(rf"(?<![\\A-Za-z])({'|'.join(f for f in _CODE_FUNCTIONS if f != 'sqrt')})\s*(?=\()", r"\\\1", s)
-    s = re.sub(r"\*\*\s*(\((?:[^()]|\([^()]*\))*\)|-?\d+(?:\.\d+)?|[A-Za-z_]\w*)", r"^{\1}", s)
-    return re.sub(r"(?<=[\w)\]}])\s*\*\s*(?=[\w(\\])", r" \\cdot ", s)
+    return re.sub(r"\*\*\s*(\((?:[^()]|\([^()]*\))*\)|-?\d+(?:\.\d+)?|[A-Za-z_]\w*)", r"^{\1}", s)
 
 
 def _font_and_text(s: str) -> str:
