@@ -38,9 +38,10 @@ def test_alias(text):
     assert (result.verdict, result.parsed) == ("correct", "sqrt(d)")
 
 
-# plain text may be a PDF text layer: judged both ways, a verdict only when both agree
+# plain text may be a PDF text layer: a glued digit is a flattened superscript, never a factor
 @pytest.mark.parametrize("part, text, verdict", [
-    ("1c", "s = d1/2", "unverified"), ("1a", "E[qTk] = dµ2", "unverified"), ("1a", "E[qTk] = ‖µ‖2", "unverified"),
+    ("1c", "s = d1/2", "correct"), ("1a", "E[qTk] = dµ2", "correct"), ("1a", "E[qTk] = ‖µ‖2", "correct"),
+    ("6b.i", "sim(q, k) = (qTk + 1)2", "correct"), ("1a", "E[qTk] = µ2", "incorrect"),
     ("1c", "s = d3/2", "incorrect"), ("1b", "Var(qTk) = d2", "incorrect"), ("1b", "Var(qTk) = d", "correct"),
     ("1a", "E[qTk] = µTµ", "correct"),
 ])

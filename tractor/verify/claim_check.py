@@ -10,9 +10,11 @@ Math-Verify's needs; the reference is read by the same extractor as the claim, s
 
 A build knows whether a post came from a PDF; a lone claim does not. Text without any LaTeX
 may be a PDF's text layer, which flattens superscripts (``d2``, ``d1/2``) and drops drawn
-radicals (``s = √d`` prints as ``s = d``). Such text is read both as typed and as a PDF layer;
-a verdict holds only when both readings agree, and ``incorrect`` is withheld when the claim is
-the reference with a radical dropped. A claim in rounded decimals (``0.33`` for 1/3) that
+radicals (``s = √d`` prints as ``s = d``). Such text is read both as typed and as a PDF layer.
+A digit glued to a letter is no factor (``d2`` is not 2d), so where the layer reading is correct
+and the typed one is not, the layer reading holds; where the layer reading is incorrect and the
+typed one correct, nothing is sure (the digit may have been a subscript): ``unverified``. And
+``incorrect`` is withheld when the claim is the reference with a radical dropped. A claim in rounded decimals (``0.33`` for 1/3) that
 matches the reference to the decimals it writes is an approximation, not a wrong value: it is
 ``unverified``, never ``incorrect``.
 """
@@ -163,6 +165,9 @@ def _as_pdf_layer(text: str, hw, key_part, typed: ClaimCheck) -> ClaimCheck:
     """Text with no LaTeX read again as a PDF text layer; see the module docstring."""
     layer = _judge(text, hw, key_part, pdf=True)
     definite = {r.verdict for r in (typed, layer)} & {"correct", "incorrect"}
+    if len(definite) > 1 and layer.verdict == "correct":  # d2 is d squared, never 2d
+        return ClaimCheck("correct", layer.parsed, f"read as a PDF text layer (flattened superscripts); "
+                          f"{layer.reason}", layer.kind, layer.part)
     if len(definite) > 1:
         return ClaimCheck("unverified", typed.parsed,
                           f"plain text reads two ways: as typed {typed.parsed} is {typed.verdict}, as a PDF text "
