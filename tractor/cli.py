@@ -130,6 +130,32 @@ def check_key(homework):
         raise click.ClickException(f"{failed} key checks failed")
 
 
+@main.command("check")
+@click.argument("claim")
+@click.option("--part", help="Part id of the answer key to judge the claim on (e.g. 1c).")
+@click.option("--homework", help="Homework of the part [default: the one whose key has it].")
+@click.option("--reference", help="Judge the claim against this LaTeX instead of a key part.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@_domain_errors
+def check(claim, part, homework, reference, as_json):
+    """Judge one CLAIM text as a build would: verdict, parsed form and reason."""
+    import dataclasses
+    import json
+
+    from .verify import check_claim
+
+    if (part is None) == (reference is None):
+        raise click.UsageError("give --part or --reference (one of them)")
+    if homework and reference is not None:
+        raise click.UsageError("--homework goes with --part, not --reference")
+    result = check_claim(claim, homework=homework, part=part, reference=reference)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, sort_keys=True))
+    else:
+        click.echo(f"{result.verdict}  (part {result.part}, {result.kind})\nparsed: {result.parsed or '-'}\n"
+                   f"reason: {result.reason}")
+
+
 @main.command("eval")
 @click.option("--gold", "gold_dir", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of gold JSON files (format: data/gold/README.md).")
@@ -137,17 +163,21 @@ def check_key(homework):
               help="An existing dataset folder to score; default: build one from --corpus.")
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Corpus to build from (default: the bundled corpus, plus GOLD/posts when it exists).")
+@click.option("--table", "tables", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also score a claim table with true verdicts (e.g. tests/verify/tables/*.jsonl); repeatable.")
 @_domain_errors
-def eval_(gold_dir, dataset, corpus):
+def eval_(gold_dir, dataset, corpus, tables):
     """Score a dataset against gold labels: labels P/R/F1, first-attempt verdicts, turn counts."""
     import tempfile
 
-    from .evaluate import evaluate, format_eval
+    from .evaluate import evaluate, format_eval, format_tables
 
     with tempfile.TemporaryDirectory(prefix="tractor-eval-") as tmp:
         if dataset is None:
             dataset = _build_for_eval(gold_dir, corpus, Path(tmp))
         click.echo(format_eval(evaluate(dataset, gold_dir)))
+    if tables:
+        click.echo("\nclaim tables:\n" + format_tables(list(tables)))
 
 
 def _build_for_eval(gold_dir: Path, corpus: Path | None, tmp: Path) -> Path:

@@ -214,6 +214,24 @@ def format_eval(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
+# the rows of a referee table tractor claims to compare (the rest may stay unverified)
+REFEREE_SCOPE = {"expression", "equation", "matrix"}
+
+
+def format_tables(paths: list[Path]) -> str:
+    """Figures of claim tables with true verdicts (``tests/verify/tables``: the notation zoo,
+    Math-Verify's table), for printing beside the gold figures. A referee table (rows with a
+    ``gold``) is scored on :data:`REFEREE_SCOPE`, a homework table on every row."""
+    from .verify.claim_tables import format_score, read_rows, score, verdict
+
+    lines = []
+    for path in paths:
+        rows = read_rows(path)
+        scope = REFEREE_SCOPE if any("reference" in r.kwargs for r in rows) else None
+        lines.append(format_score(Path(path).name, score(rows, [verdict(r) for r in rows], scope)))
+    return "\n".join(lines)
+
+
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 

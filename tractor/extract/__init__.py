@@ -34,9 +34,14 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
     equation of the attempt). Symbols keep the case and name as written, Greek letters spelled
     (``mu``, ``sigma``), subscripts joined with ``_`` (``d_k``). Deep-learning notation is
     rewritten before parsing: a dot product of two vectors ``q^T k``, ``q^\\top k``,
-    ``q^{\\text{top}} k``, ``q·k``, ``q \\cdot k``, ``\\langle q, k\\rangle``, ``qᵀk`` becomes ONE
-    symbol named by the two vectors in order (``qk``); a vector with itself (``\\mu^T\\mu``) and
-    a norm ``\\|\\mu\\|`` become ``norm_mu`` (so ``\\mu^T\\mu`` -> ``norm_mu**2``).
+    ``q^{\\text{top}} k``, ``q·k``, ``q \\cdot k``, ``\\langle q, k\\rangle``, ``qᵀk``, ``qTk``,
+    ``\\sum_i q_i k_i`` becomes ONE symbol named by the two vectors in reverse alphabetical order
+    (``qk`` for ``q^T k`` and ``k^T q`` alike); a vector with itself (``\\mu^T\\mu``), a norm
+    ``\\|\\mu\\|`` / ``\\|\\mu\\|_2`` / ``||mu||`` and ``\\sum_i \\mu_i^2`` give ``norm_mu``
+    (so ``\\mu^T\\mu`` -> ``norm_mu**2``); another norm keeps its subscript (``norm1_mu``).
+    Names the key aliases are renamed (``d_k`` -> ``d``, tag ``aliased d_k->d``). For a part
+    marked ``unnamed`` (a bare reference) an equation stays one: ``Eq(x, 11)``; a matrix is
+    ``Matrix([[...]])``.
     ``\\mathbb{E}``/``\\operatorname{Var}`` on the left are stripped with the LHS.
     Examples: 1c ``sqrt(d)``; 1a ``d*mu**2`` or ``norm_mu**2``; 6b.i ``(qk + 1)**2``.
     Matrix algebra (a transpose left after dot products, e.g. ``\\phi(Q_i)^T S``) is not

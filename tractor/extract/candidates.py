@@ -274,7 +274,8 @@ def pdf_superscripts(text: str) -> str:
     """Undo a PDF's flattened superscripts where the reading is unambiguous enough for a claim
     that stays marked ``pdf-math``: ``N2D`` -> ``N^2D``, ``(qTk + 1)2`` -> ``(q^Tk + 1)^2``."""
     text = re.sub(r"(?<=[a-z])T(?=[a-z])", "^T ", text)
-    return re.sub(r"(?<=[A-Za-z)])(\d)(?![\d.,])", r"^\1", text)
+    text = re.sub(r"(?<=[A-Za-zα-ωµ)‖∥])(\d)/(\d)(?![\d.,])", r"^{\1/\2}", text)  # d1/2 -> d^{1/2}
+    return re.sub(r"(?<=[A-Za-zα-ωµ)‖∥])(\d)(?![\d.,/])", r"^\1", text)
 
 
 def balanced(text: str, open_at: int) -> str | None:

@@ -23,6 +23,7 @@ import re
 from ..homeworks import AnswerKey, Homework, Part
 from ..ingest.pdf_layout import LOST_MATH
 from ..records import Claim
+from . import vocabulary
 from .cache import VerdictCache
 from .claim_check import ClaimCheck, check_claim
 from .outcome import Outcome, combine, unverified
@@ -115,7 +116,7 @@ def verify_claims(claims: list[Claim], homework: Homework, cache: VerdictCache |
                 outcome = judged[same(claim)]
                 if cache is not None and not is_transient(outcome.verdict, outcome.detail):
                     cache.put(claim, key.homework, key.version, outcome)
-            outcome = _pdf_guard(claim, outcome)
+            outcome = vocabulary.guard(claim, part, _pdf_guard(claim, outcome))
         tags = claim.detail.strip()
         detail = f"{outcome.detail} [{tags}]" if tags else outcome.detail
         out.append(dataclasses.replace(claim, verdict=outcome.verdict, detail=detail,
