@@ -65,6 +65,8 @@ def check_expression(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
 
 
 def check_vector(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    if not claim.normalized:
+        return _unparsed(claim)
     try:
         claimed, reference = (_flat(json.loads(x)) for x in (claim.normalized, part.reference))
     except (ValueError, TypeError):
