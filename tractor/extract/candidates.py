@@ -66,32 +66,43 @@ def ranked(cands):
 # rejected alternative, a comparison, a hypothetical ("not [0, 3, 4]", "vs O(N^2 D) for softmax",
 # "an h-fold reduction of the O(bnd) term", "the MHA version would be ...").
 _ASIDE_WORDS = re.compile(r"(?i)\b(?:not|vs\.?|versus|instead|rather|compared|comparison|unlike|whereas|would|"
-                          r"reduction|improvement|than|down\s+from|up\s+from|as\s+in|e\.g|for\s+example|wrong|"
+                          r"reduction|improvement|than|down\s+from|up\s+from|as\s+in|e_g_|for\s+example|wrong|"
                           r"incorrect|mistaken)\b")
 # Words that make what follows them the conclusion of the steps before it.
 _CONCLUDING = re.compile(r"(?i)\b(?:so|therefore|hence|thus|total|overall|finally|final|altogether|in\s+all|"
-                         r"i\.\s?e|that\s+is|giving|gives|yields?|which\s+is|simplif\w*|reduces?\s+to)\b"
+                         r"i_e_|that\s+is|giving|gives|yields?|which\s+is|simplif\w*|reduces?\s+to)\b"
                          r"|\\therefore|\\implies|\\Rightarrow|=>|⇒")
+# a value worked out for one size, after the general answer: "for $d = 64$, $s = 8$"
+_INSTANCE = re.compile(r"(?i)\b(?:for|with|when|at|if|taking|plugging\s+in|setting|substituting)\s+[$(]?\s*"
+                       r"[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d[\d,{}.]*")
+_INSTANCE_AFTER = re.compile(r"[$)\s]*(?:for|when|at|if)\s+[$(]?\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d")
+_ABBREVIATION = re.compile(r"(?i)\b(?:e\.g|i\.e|cf|resp)\.")
 _ASIDE_REACH = 5  # words: "it is not hard to see that the output is ..." is no aside
 _CLAUSE_BREAK = re.compile(r"[,;:(—–]|\.\s|\s-\s|\s(?:and|but|while)\s")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|;|\n")
 _DELIMITED = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|`[^`\n]*`")
 
 
-def role_at(text: str, start: int, prev_end: int | None = None) -> int:
-    """Role of a candidate starting at ``start`` in ``text``, from the words before it on its
-    line: ASIDE inside parentheses opened before it or when its clause holds a comparing word
-    ("not", "vs", "instead of", "would be") in its last few words, CONCLUSION when the words since the previous
-    candidate (``prev_end``; else the sentence start) hold a concluding word ("so", "hence",
-    "the total is"), else STEP. Math and code spans are masked so their own parentheses and
-    letters do not count."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = _DELIMITED.sub(lambda m: "#" * len(m[0]), text[line_start:start])
+def role_at(text: str, start: int, prev_end: int | None = None, end: int | None = None) -> int:
+    """Role of a candidate starting at ``start`` (ending at ``end``, when known) in ``text``,
+    from the words around it on its line: ASIDE inside parentheses opened before it, when its
+    clause holds a comparing word ("not", "vs", "instead of", "would be") in its last few words,
+    or when it is a numeric instance ("for $d = 64$" before or right after it); CONCLUSION when
+    the words since the previous candidate (``prev_end``; else the sentence start) hold a
+    concluding word ("so", "hence", "the total is"), else STEP. Math and code spans are masked
+    so their own parentheses and letters do not count."""
+    line_start, line_end = _line_bounds(text, start)
+    raw = _ABBREVIATION.sub(lambda m: m[0].replace(".", "_"), text[line_start:start])
+    before = _DELIMITED.sub(lambda m: "#" * len(m[0]), raw)
     before = before.replace("\\(", "##").replace("\\)", "##")
     if before.count("(") > before.count(")"):
         return ASIDE
     clause = _CLAUSE_BREAK.split(before)[-1]
     if _ASIDE_WORDS.search(" ".join(clause.split()[-_ASIDE_REACH:])):
+        return ASIDE
+    if _INSTANCE.search(_SENTENCE_BREAK.split(raw)[-1]):
+        return ASIDE
+    if end is not None and _INSTANCE_AFTER.match(text[end:line_end]):
         return ASIDE
     since = before if prev_end is None or prev_end < line_start else before[prev_end - line_start:]
     since = _SENTENCE_BREAK.split(since)[-1]
@@ -203,11 +214,15 @@ def math_candidates(text: str) -> list[Candidate]:
         if ranked is None:
             continue
         rank, line = ranked
-        display = display or text[_line_bounds(text, start)[0]:start].strip() == ""
+        line_start, line_end = _line_bounds(text, start)
+        # inline math alone on its line is displayed; followed by a sentence it is inline
+        # ("$s = \sqrt{d}$. Wait, ..., so actually $s = d$." is one line of steps)
+        display = display or (text[line_start:start].strip() == ""
+                              and re.fullmatch(r"[\s.,;:!]*", text[min(end, line_end):line_end]) is not None)
         if rank == INLINE and display:
             rank = DISPLAY
         prev_end = max((e for s, e in math_spans[:-1] if e <= start), default=None)
-        out.append(Candidate(latex, rank, start, line, role=role_at(text, start, prev_end)))
+        out.append(Candidate(latex, rank, start, line, role=role_at(text, start, prev_end, end)))
     for cand in list(out):
         for inner in boxed_contents(cand.text):
             out.append(Candidate(inner, BOXED, cand.pos, cand.line, role=cand.role))

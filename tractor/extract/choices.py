@@ -3,6 +3,14 @@
 Two option shapes occur: bracketed shapes (``[h, d, q]``) and einsum calls
 (``torch.einsum("bd,hdq->bhq", x, W_q)``). The part's reference in the key says which shape to
 look for. :func:`canonical_choice` is the comparison form: apply it to the key's reference too.
+
+Shapes are also written with the width's value (``[h, d, d/h]``, ``\\frac{d}{h}``), with spacing
+macros (``[h,\\, d,\\, q]``), and, after the weight's name (the key's ``slot``), as a tuple
+(``W_q has shape (h, d, q)``), a space (``W_q \\in \\mathbb{R}^{h \\times d \\times q}``) or a
+product (``W_q: h × d × q``). Einsum calls may sit in ``\\texttt{}`` (``W\\_q``), write ``→``,
+name ``self.W_q``; the same projection is also written ``x @ W_k`` / ``torch.matmul(x, W_k)``.
+An option stated as an aside ("(not [h, d, k] as in MHA)", "the MHA version would be ...") is
+no answer and does not make its line a list of choices.
 """
 
 from __future__ import annotations
@@ -10,20 +18,45 @@ from __future__ import annotations
 import html
 import re
 
-from .candidates import ANSWER, DISPLAY, RANK_NAMES, Candidate, best, fences, line_rank
+from .candidates import ANSWER, ASIDE, DISPLAY, RANK_NAMES, Candidate, best, fences, line_rank, role_at
 
 _EINSUM = re.compile(r"(?:torch\.)?einsum\s*\(\s*[\"']([^\"']*)[\"']\s*((?:,\s*[\w.]+\s*)*)\)")
-_SHAPE = re.compile(r"\[\s*[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*\]")
+_OPERAND = r"(?:self\.)?[A-Za-z_]\w*(?:\.T)?"
+_MATMUL = re.compile(rf"(?<![\w.])({_OPERAND})\s*@\s*({_OPERAND})(?![\w(])|(?:torch\.)?matmul\s*\(\s*({_OPERAND})\s*,\s*({_OPERAND})\s*\)")
+_SIZE = r"(?:\\frac\s*\{\s*[A-Za-z]\s*\}\s*\{\s*[A-Za-z]\s*\}|[A-Za-z_]\w*(?:\s*//?\s*[A-Za-z]\w*)?)"
+_SHAPE = re.compile(rf"\[\s*{_SIZE}(?:\s*,\s*{_SIZE})*\s*\]")
+_TUPLE = re.compile(rf"\(\s*{_SIZE}(?:\s*,\s*{_SIZE})+\s*\)")
+_TIMES = r"\s*(?:\\times|×)\s*"
+_PRODUCT = re.compile(rf"(?:\\mathbb\s*\{{R\}}|ℝ)\s*\^\s*\{{\s*({_SIZE}(?:{_TIMES}{_SIZE})+)\s*\}}|(?<![\w\\])({_SIZE}(?:{_TIMES}{_SIZE})+)")
+_SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~")
+_TEXTTT = re.compile(r"\\(?:texttt|mathtt|verb)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_SLOT_GAP = 40  # characters between a weight's name and its shape ("W_q has shape (h, d, q)")
+
+
+def _size(text: str) -> str:
+    text = re.sub(r"\\frac\s*\{\s*(\w)\s*\}\s*\{\s*(\w)\s*\}", r"\1/\2", text)
+    return re.sub(r"\s+", "", text).replace("//", "/")
+
+
+def _unmark(text: str) -> str:
+    s = html.unescape(re.sub(r"</?code>|[`$]", "", text))
+    s = _TEXTTT.sub(r"\1", s).replace("\\_", "_")
+    return _SPACING.sub(" ", s).replace("→", "->").strip()
 
 
 def canonical_choice(text: str) -> str:
-    """``torch.einsum("bd,hdq->bhq", x, W_q)`` / ``[h, d, q]``; other text stripped of markup."""
-    s = html.unescape(re.sub(r"</?code>|[`$]", "", text)).strip()
+    """``torch.einsum("bd,hdq->bhq", x, W_q)`` / ``x @ W_k`` / ``[h, d, q]``; other text
+    stripped of markup."""
+    s = _unmark(text)
     if m := _EINSUM.search(s):
         args = [a.strip() for a in m[2].split(",") if a.strip()]
         return f'torch.einsum("{re.sub(r"[ ]", "", m[1])}"' + "".join(f", {a}" for a in args) + ")"
-    if m := _SHAPE.search(s):
-        return "[" + ", ".join(x.strip() for x in m[0][1:-1].split(",")) + "]"
+    if m := _MATMUL.search(s):
+        return f"{m[1] or m[3]} @ {m[2] or m[4]}"
+    if m := _SHAPE.search(s) or _TUPLE.search(s):
+        return "[" + ", ".join(_size(x) for x in m[0][1:-1].split(",")) + "]"
+    if m := _PRODUCT.search(s):
+        return "[" + ", ".join(_size(x) for x in re.split(_TIMES, m[1] or m[2])) + "]"
     return re.sub(r"\s+", " ", s)
 
 
@@ -38,10 +71,38 @@ def _pattern_for(part) -> re.Pattern:
     return _EINSUM if "einsum" in reference else _SHAPE
 
 
-def _options(pattern: re.Pattern, plain: str) -> list[tuple[int, str, str]]:
+def _slot(part) -> re.Pattern | None:
+    """The weight's name as written: ``W_q``, ``W_{q}``, ``W\\_q``, ``Wq``, ``\\mathbf{W}_q``."""
+    slot = part.extra.get("slot", "") if part is not None else ""
+    m = re.fullmatch(r"([A-Za-z])_?(\w+)", slot)
+    if not m:
+        return None
+    return re.compile(rf"(?i)(?:\\mathbf\{{)?{m[1]}\}}?\\?_?\{{?{m[2]}\}}?(?!\w)")
+
+
+def _after_slot(plain: str, pattern: re.Pattern, slot: re.Pattern | None) -> list[tuple[int, str, str]]:
+    """Shapes written after the weight's name on the same line: a tuple, a space, a product."""
+    if slot is None:
+        return []
+    out = []
+    for m in pattern.finditer(plain):
+        line_start = plain.rfind("\n", 0, m.start()) + 1
+        before = plain[max(line_start, m.start() - _SLOT_GAP):m.start()]
+        if slot.search(before):
+            out.append((m.start(), m[0], canonical_choice(m[0])))
+    return out
+
+
+def _options(pattern: re.Pattern, plain: str, part=None) -> list[tuple[int, str, str]]:
     """(position, text as written, canonical form) of every option stated in ``plain``."""
     found = [(m.start(), m[0], canonical_choice(m[0])) for m in pattern.finditer(plain)]
+    if pattern is _SHAPE:
+        taken = {pos for pos, _, _ in found}
+        slot = _slot(part)
+        found += [o for p in (_TUPLE, _PRODUCT) for o in _after_slot(plain, p, slot) if o[0] not in taken]
     if pattern is _EINSUM:
+        taken = {pos for pos, _, _ in found}
+        found += [(m.start(), m[0], canonical_choice(m[0])) for m in _MATMUL.finditer(plain) if m.start() not in taken]
         taken = {pos for pos, _, _ in found}
         for m in _WRAPPED_EINSUM.finditer(plain):
             if m.start() not in taken:
@@ -50,12 +111,15 @@ def _options(pattern: re.Pattern, plain: str) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def _option_lists(plain: str, options: list[tuple[int, str, str]]) -> set[int]:
+def _option_lists(plain: str, options: list[tuple[int, str, str]], asides: set[int] = frozenset()) -> set[int]:
     """Positions of options that are a question's list of choices, not an answer: several
-    different options on one line, options on a line that asks a question ("(c) What is C?
-    ..."), and lines holding only an option right under such a line."""
+    different options on one line (asides such as "(not [d, q])" do not count), options on a
+    line that asks a question ("(c) What is C? ..."), and lines holding only an option right
+    under such a line."""
     lines: dict[int, list[tuple[int, str, str]]] = {}
     for option in options:
+        if option[0] in asides:
+            continue
         lines.setdefault(plain.rfind("\n", 0, option[0]) + 1, []).append(option)
     listed: set[int] = set()
     previous_listed = False
@@ -73,29 +137,42 @@ def _option_lists(plain: str, options: list[tuple[int, str, str]]) -> set[int]:
     return listed
 
 
+def _plain(text: str) -> str:
+    """The text with code markup, ``\\texttt{}`` and escaped underscores removed, positions kept
+    where it matters little (one answer line at a time)."""
+    s = html.unescape(re.sub(r"</?code>", "", text))
+    s = _TEXTTT.sub(r"\1", s).replace("\\_", "_").replace("→", "->")
+    return _SPACING.sub(lambda m: " " * len(m[0]), s)
+
+
 def candidates(text: str, part) -> list[Candidate]:
     pattern = _pattern_for(part)
-    plain = html.unescape(re.sub(r"</?code>", "", text))
+    plain = _plain(text)
     code_spans = fences(plain)
-    options = _options(pattern, plain)
-    listed = _option_lists(plain, options)
+    options = _options(pattern, plain, part)
+    roles, prev_end = {}, None
+    for pos, raw, _ in options:
+        roles[pos] = role_at(plain, pos, prev_end)
+        prev_end = pos + len(raw.split("\n")[0])
+    listed = _option_lists(plain, options, {pos for pos, role in roles.items() if role == ASIDE})
     out = []
     for pos, raw, canon in options:
         in_fence = any(s <= pos < e for s, e, _ in code_spans)
         ranked = (DISPLAY, "") if in_fence else line_rank(plain, pos)
         if ranked is None or (pos in listed and ranked[0] < ANSWER):
             continue
-        out.append(Candidate(raw, ranked[0], pos, ranked[1], canon))
+        out.append(Candidate(raw, ranked[0], pos, ranked[1], canon, roles[pos]))
     return out
 
 
 def extract(text: str, part) -> list[tuple[str, str, list[str]]]:
     cands = candidates(text, part)
-    plain = html.unescape(re.sub(r"</?code>", "", text))
+    plain = _plain(text)
     # in a table's answer cell the first option is the answer, later ones are explanation
     pick = best(cands)
     if pick is None:
         return []
-    same_line = [c for c in cands if c.rank == pick.rank and plain.count("\n", 0, c.pos) == plain.count("\n", 0, pick.pos)]
+    same_line = [c for c in cands if (c.rank, c.role) == (pick.rank, pick.role)
+                 and plain.count("\n", 0, c.pos) == plain.count("\n", 0, pick.pos)]
     pick = min(same_line, key=lambda c: c.pos) if pick.rank >= ANSWER else pick
     return [(pick.text, pick.value, [f"source={RANK_NAMES[pick.rank]}"])]

@@ -202,7 +202,7 @@ def candidates(text: str) -> list[Candidate]:
             if "=" in chunk.split("\\\\")[0] and _PHI_LHS.match(_clean(chunk)):
                 members = split_relations(re.split(r"(?<!\\)\\\\", chunk)[0])
                 expr = f"{members[0].strip()} = {members[1].strip()}"
-                out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line))
+                out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line, role=cand.role))
     return out
 
 
