@@ -35,6 +35,7 @@ _RESOURCE = re.compile(r"(?i)(memory|space|stor(?:age|ing|e|es|ed)\b|access|\bIO
                        r"|((?<!\\)\b(?:run)?time\b|comput\w*|cost|flops?\b|operations)")
 _PLUS_BETWEEN = re.compile(r"\s*\+\s*$")
 _FLAT_EXPONENT = re.compile(r"(?<=[A-Za-z)])(?<!\\log)(?<!_)(\d)(?![\d.,])")
+_FUNCTION = re.compile(r"(?<![\\A-Za-z])(max|min|log)\s*\(|\\(max|min|log)\s*\\\{")
 _LETTER_RUN = re.compile(r"(?<![\\A-Za-z_])[A-Za-z]{2,}(?![A-Za-z_(])")
 _CUT_WORD_CHARS = 16  # longer than any fixed-length word of _RESOURCE
 
@@ -67,6 +68,8 @@ def unglue(inner: str, sizes: set[str] = frozenset()) -> str:
     """Read a bound's glued notation: flattened exponents (``N2D`` -> ``N^2D``, only in a bound
     that writes no exponent) and runs of size letters (``bnd`` -> ``b n d``, only letters that
     are each a size of ``sizes``)."""
+    inner = _FUNCTION.sub(lambda m: f"\\{m[1] or m[2]}(", inner)  # "max(D, M)", "\\max\\{D, M\\}" -> "\\max(D, M)"
+    inner = re.sub(r"\\(max|min)\s*\(((?:[^{}()]|\([^()]*\))*?)\\\}", r"\\\1(\2)", inner)
     if "^" not in inner and not re.search("[²³⁴]", inner):
         inner = _FLAT_EXPONENT.sub(r"^\1", inner)
     if sizes:
