@@ -74,7 +74,18 @@ ASIDES = [
     ("4e", 'E = torch.einsum("bd,hdv->bhv", x, W_v), rather than torch.einsum("bd,dv->bv", x, W_v)', "incorrect"),
 ]
 
+# spoken forms that still name every index and operand
+SPOKEN = [
+    ("4c", 'C is einsum "bd,hdq->bhq" applied to x and W_q.', "correct"),
+    ("4e", 'The value projection is einsum "bd,dv->bv" on x and W_v.', "correct"),
+    ("4d", 'k is einsum "bd,dk->bk" applied to x and W_v.', "incorrect"),
+    ("4a", "W_q is h by d by q: one d-by-q matrix per head.", "correct"),
+    ("4b", "W_k is a single d by k matrix shared by all heads.", "correct"),
+    ("4b", "W_k is h by d by k, one per head.", "incorrect"),
+]
 
-@pytest.mark.parametrize("part, text, expected", SHAPES + PROJECTIONS + WRONG_PROJECTIONS + UNKNOWN_OPERANDS + ASIDES)
+
+@pytest.mark.parametrize("part, text, expected",
+                         SHAPES + PROJECTIONS + WRONG_PROJECTIONS + UNKNOWN_OPERANDS + ASIDES + SPOKEN)
 def test_choice_answers(part, text, expected):
     assert judged(part, text) == expected

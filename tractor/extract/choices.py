@@ -9,6 +9,8 @@ macros (``[h,\\, d,\\, q]``), and, after the weight's name (the key's ``slot``),
 (``W_q has shape (h, d, q)``), a space (``W_q \\in \\mathbb{R}^{h \\times d \\times q}``) or a
 product (``W_q: h × d × q``). Einsum calls may sit in ``\\texttt{}`` (``W\\_q``), write ``→``,
 name ``self.W_q``; the same projection is also written ``x @ W_k`` / ``torch.matmul(x, W_k)``.
+Spoken forms are read where they are unambiguous: ``einsum "bd,dk->bk" applied to x and W_k``,
+``W_q is h by d by q``.
 An option stated as an aside ("(not [h, d, k] as in MHA)", "the MHA version would be ...") is
 no answer and does not make its line a list of choices.
 """
@@ -28,6 +30,9 @@ _SHAPE = re.compile(rf"\[\s*{_SIZE}(?:\s*,\s*{_SIZE})*\s*\]")
 _TUPLE = re.compile(rf"\(\s*{_SIZE}(?:\s*,\s*{_SIZE})+\s*\)")
 _TIMES = r"\s*(?:\\times|×)\s*"
 _PRODUCT = re.compile(rf"(?:\\mathbb\s*\{{R\}}|ℝ)\s*\^\s*\{{\s*({_SIZE}(?:{_TIMES}{_SIZE})+)\s*\}}|(?<![\w\\])({_SIZE}(?:{_TIMES}{_SIZE})+)")
+# spoken: 'einsum "bd,dk->bk" applied to x and W_k', 'W_q is h by d by q'
+_SPOKEN_EINSUM = re.compile(rf"einsum\s*[\"']([^\"'\n]+)[\"']\s*(?:applied\s+to|on|over|of|with)\s+({_OPERAND})\s+and\s+({_OPERAND})")
+_SPOKEN_PRODUCT = re.compile(r"(?<![\w\\-])([a-z](?:/[a-z])?(?:\s+by\s+[a-z](?:/[a-z])?)+)(?![\w-])")
 _SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~")
 _TEXTTT = re.compile(r"\\(?:texttt|mathtt|verb)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _SLOT_GAP = 40  # characters between a weight's name and its shape ("W_q has shape (h, d, q)")
@@ -51,12 +56,16 @@ def canonical_choice(text: str) -> str:
     if m := _EINSUM.search(s):
         args = [a.strip() for a in m[2].split(",") if a.strip()]
         return f'torch.einsum("{re.sub(r"[ ]", "", m[1])}"' + "".join(f", {a}" for a in args) + ")"
+    if m := _SPOKEN_EINSUM.search(s):
+        return f'torch.einsum("{re.sub(r"[ ]", "", m[1])}", {m[2]}, {m[3]})'
     if m := _MATMUL.search(s):
         return f"{m[1] or m[3]} @ {m[2] or m[4]}"
     if m := _SHAPE.search(s) or _TUPLE.search(s):
         return "[" + ", ".join(_size(x) for x in m[0][1:-1].split(",")) + "]"
     if m := _PRODUCT.search(s):
         return "[" + ", ".join(_size(x) for x in re.split(_TIMES, m[1] or m[2])) + "]"
+    if m := _SPOKEN_PRODUCT.search(s):
+        return "[" + ", ".join(_size(x) for x in re.split(r"\s+by\s+", m[1])) + "]"
     return re.sub(r"\s+", " ", s)
 
 
@@ -99,10 +108,11 @@ def _options(pattern: re.Pattern, plain: str, part=None) -> list[tuple[int, str,
     if pattern is _SHAPE:
         taken = {pos for pos, _, _ in found}
         slot = _slot(part)
-        found += [o for p in (_TUPLE, _PRODUCT) for o in _after_slot(plain, p, slot) if o[0] not in taken]
+        found += [o for p in (_TUPLE, _PRODUCT, _SPOKEN_PRODUCT) for o in _after_slot(plain, p, slot) if o[0] not in taken]
     if pattern is _EINSUM:
         taken = {pos for pos, _, _ in found}
-        found += [(m.start(), m[0], canonical_choice(m[0])) for m in _MATMUL.finditer(plain) if m.start() not in taken]
+        found += [(m.start(), m[0], canonical_choice(m[0])) for p in (_MATMUL, _SPOKEN_EINSUM)
+                  for m in p.finditer(plain) if m.start() not in taken]
         taken = {pos for pos, _, _ in found}
         for m in _WRAPPED_EINSUM.finditer(plain):
             if m.start() not in taken:

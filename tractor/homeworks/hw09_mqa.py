@@ -107,7 +107,8 @@ def _tensor_of(node, tensors: dict):
 def _evaluate(text: str, tensors: dict):
     """The value of a chosen projection, read as data: ``torch.einsum("spec", A, B)``,
     ``A @ B`` or ``torch.matmul(A, B)`` over the step's named tensors; nothing else is
-    evaluated. Returns (tensor, "") or (None, why it cannot be read)."""
+    evaluated. Returns (tensor, "", "") when it runs, (None, "", why torch refused) when the
+    tensors do not fit it, (None, why it cannot be read, "") otherwise."""
     import ast
 
     import torch
@@ -115,7 +116,7 @@ def _evaluate(text: str, tensors: dict):
     try:
         node = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
-        return None, f"not an expression: {text!r}"
+        return None, f"not an expression: {text!r}", ""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
         operands, call = [node.left, node.right], torch.matmul
     elif isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) in ("einsum", "matmul"):
@@ -123,22 +124,22 @@ def _evaluate(text: str, tensors: dict):
         args = list(node.args)
         if name == "einsum":
             if not args or not (isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)):
-                return None, "einsum without a subscript string"
+                return None, "einsum without a subscript string", ""
             spec = args.pop(0).value.replace(" ", "")
             if not re.fullmatch(r"[A-Za-z,]+->[A-Za-z]*", spec):
-                return None, f"subscripts {spec!r} not read"
+                return None, f"subscripts {spec!r} not read", ""
             operands, call = args, (lambda *ts: torch.einsum(spec, *ts))
         else:
             operands, call = args, torch.matmul
     else:
-        return None, f"no einsum or matrix product in {text!r}"
+        return None, f"no einsum or matrix product in {text!r}", ""
     tensors_in = [_tensor_of(a, tensors) for a in operands]
     if any(t is None for t in tensors_in):
-        return None, f"operands {[ast.unparse(a) for a in operands]} are not all tensors of the step ({', '.join(tensors)})"
+        return None, f"operands {[ast.unparse(a) for a in operands]} are not all tensors of the step ({', '.join(tensors)})", ""
     try:
-        return call(*tensors_in), ""
+        return call(*tensors_in), "", ""
     except RuntimeError as exc:
-        return RuntimeError(str(exc).split("\n")[0]), ""
+        return None, "", str(exc).split("\n")[0]
 
 
 def check_einsum(claim: Claim, part: Part, key) -> Outcome:
@@ -153,11 +154,11 @@ def check_einsum(claim: Claim, part: Part, key) -> Outcome:
     worst = 0.0
     for seed in SEEDS:
         inputs = mqa_inputs(seed)
-        got, why = _evaluate(text, inputs)
+        got, why, failure = _evaluate(text, inputs)
         if why:
             return unverified(why)
-        if isinstance(got, RuntimeError):
-            return incorrect(f"{text} fails on the step's tensors: {got}", part.reference)
+        if failure:
+            return incorrect(f"{text} fails on the step's tensors: {failure}", part.reference)
         want = torch.einsum(_PROJECTION[slot], inputs["x"], inputs[f"W_{slot}"])
         if got.shape != want.shape:
             return incorrect(f"{text} gives shape {list(got.shape)}, the projection of {slot} has "
