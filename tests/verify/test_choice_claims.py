@@ -84,8 +84,21 @@ SPOKEN = [
     ("4b", "W_k is h by d by k, one per head.", "incorrect"),
 ]
 
+# several parts answered together: the option named for this part (its variable, its blank's
+# letter, its weight) is its answer; the others answer other parts
+TOGETHER = [
+    ("4b", "A = [h, d, q], B = [d, k]", "correct"),
+    ("4a", "A = [h, d, q], B = [d, k]", "correct"),
+    ("4a", "W_q: [h, d, q]\nW_k: [d, k]", "correct"),
+    ("4c", '```python\nq = torch.einsum("bd,hdq->bhq", x, W_q)\nk = torch.einsum("bd,dk->bk", x, W_k)\n```', "correct"),
+    ("4d", 'q = torch.einsum("bd,hdq->bhq", x, self.W_q)\nk = x @ self.W_k\nv = x @ self.W_v', "correct"),
+    ("4c", '(c) `torch.einsum("bd,hdq->bhq", x, W_q)`\n(d) `torch.einsum("bd,dk->bk", x, W_k)`', "correct"),
+    ("4a", "| Blank | Answer |\n|---|---|\n| A | `[h, d, q]` |\n| B | `[d, k]` |", "correct"),
+    ("4e", "C = x @ W_q\nD = x @ W_k\nE = x @ W_k", "incorrect"),
+]
+
 
 @pytest.mark.parametrize("part, text, expected",
-                         SHAPES + PROJECTIONS + WRONG_PROJECTIONS + UNKNOWN_OPERANDS + ASIDES + SPOKEN)
+                         SHAPES + PROJECTIONS + WRONG_PROJECTIONS + UNKNOWN_OPERANDS + ASIDES + SPOKEN + TOGETHER)
 def test_choice_answers(part, text, expected):
     assert judged(part, text) == expected

@@ -65,7 +65,7 @@ def ranked(cands):
 # Words that make what follows them on the line a comment on the answer, not the answer: a
 # rejected alternative, a comparison, a hypothetical ("not [0, 3, 4]", "vs O(N^2 D) for softmax",
 # "an h-fold reduction of the O(bnd) term", "the MHA version would be ...").
-_ASIDE_WORDS = re.compile(r"(?i)\b(?:not|vs\.?|versus|instead|rather|compared|comparison|unlike|whereas|would|"
+_ASIDE_WORDS = re.compile(r"(?i)\b(?:not|vs_?|versus|instead|rather|compared|comparison|unlike|whereas|would|"
                           r"reduction|improvement|than|down\s+from|up\s+from|as\s+in|e_g_|for\s+example|wrong|"
                           r"incorrect|mistaken)\b")
 # Words that make what follows them the conclusion of the steps before it.
@@ -76,7 +76,7 @@ _CONCLUDING = re.compile(r"(?i)\b(?:so|therefore|hence|thus|total|overall|finall
 _INSTANCE = re.compile(r"(?i)\b(?:for|with|when|at|if|taking|plugging\s+in|setting|substituting)\s+[$(]?\s*"
                        r"[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d[\d,{}.]*")
 _INSTANCE_AFTER = re.compile(r"[$)\s]*(?:for|when|at|if)\s+[$(]?\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d")
-_ABBREVIATION = re.compile(r"(?i)\b(?:e\.g|i\.e|cf|resp)\.")
+_ABBREVIATION = re.compile(r"(?i)\b(?:e\.g|i\.e|cf|resp|vs|approx)\.")
 _ASIDE_REACH = 5  # words: "it is not hard to see that the output is ..." is no aside
 _CLAUSE_BREAK = re.compile(r"[,;:(—–]|\.\s|\s-\s|\s(?:and|but|while)\s")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|;|\n")

@@ -12,7 +12,9 @@ name ``self.W_q``; the same projection is also written ``x @ W_k`` / ``torch.mat
 Spoken forms are read where they are unambiguous: ``einsum "bd,dk->bk" applied to x and W_k``,
 ``W_q is h by d by q``.
 An option stated as an aside ("(not [h, d, k] as in MHA)", "the MHA version would be ...") is
-no answer and does not make its line a list of choices.
+no answer and does not make its line a list of choices. Where an option is named for the part
+(``q = ...``, the table row of its blank letter), options named for other parts are dropped: a
+code block answering 4(c)-(e) together holds the answer of each.
 """
 
 from __future__ import annotations
@@ -123,9 +125,9 @@ def _options(pattern: re.Pattern, plain: str, part=None) -> list[tuple[int, str,
 
 def _option_lists(plain: str, options: list[tuple[int, str, str]], asides: set[int] = frozenset()) -> set[int]:
     """Positions of options that are a question's list of choices, not an answer: several
-    different options on one line (asides such as "(not [d, q])" do not count), options on a
-    line that asks a question ("(c) What is C? ..."), and lines holding only an option right
-    under such a line."""
+    different options on one line (asides such as "(not [d, q])" do not count, nor options
+    each named by its own label: "A = [h, d, q], B = [d, k]"), options on a line that asks a
+    question ("(c) What is C? ..."), and lines holding only an option right under such a line."""
     lines: dict[int, list[tuple[int, str, str]]] = {}
     for option in options:
         if option[0] in asides:
@@ -139,7 +141,9 @@ def _option_lists(plain: str, options: list[tuple[int, str, str]], asides: set[i
         line = plain[start:end if end >= 0 else len(plain)]
         only_option = len(found) == 1 and line.strip() == found[0][1].split("\n")[0].strip()
         above = plain.rfind("\n", 0, max(start - 1, 0)) + 1 if start else -1
-        is_list = (len({canon for _, _, canon in found}) > 1 or "?" in plain[start:found[0][0]]
+        labels = [_label(plain, pos) for pos, _, _ in found]
+        labelled = all(labels) and len(set(labels)) == len(labels)
+        is_list = ((len({canon for _, _, canon in found}) > 1 and not labelled) or "?" in plain[start:found[0][0]]
                    or (only_option and previous_listed and above in lines))
         if is_list:
             listed |= {pos for pos, _, _ in found}
@@ -175,9 +179,43 @@ def candidates(text: str, part) -> list[Candidate]:
     return out
 
 
+_LABEL_ONLY = re.compile(r"^\s*(?:\d?\(?[a-z]\)\s*)?(?:self\.)?([A-Za-z]\w*)\s*[:=]?\s*$"
+                         r"|^\s*\d?\(([a-z])\)\s*[:.]?\s*$")
+_ASSIGNED = re.compile(r"(?:^|[\s,;])(?:self\.)?([A-Za-z]\w*)\s*[:=]\s*$")
+
+
+def _label(plain: str, pos: int) -> str:
+    """What the line names the option at ``pos``: the variable it is assigned to (``k = ...``,
+    ``W_q: ...``) or the table row's label (``| B | [d, k] |``); "" when none."""
+    before = re.sub(r"[*`$|]", " ", plain[plain.rfind("\n", 0, pos) + 1:pos])
+    m = _LABEL_ONLY.match(before) or _ASSIGNED.search(before)
+    return (m[1] or m[2]) if m and m.re is _LABEL_ONLY else m[1] if m else ""
+
+
+def _own_labels(part) -> set[str]:
+    """Names under which an answer to ``part`` is written: its blank's letter (4c -> C), the
+    weight or tensor it is about (the key's ``slot``)."""
+    if part is None:
+        return set()
+    letter = part.id.rstrip(".ivx")[-1:]
+    slot = part.extra.get("slot", "")
+    return {x for x in (letter, letter.upper(), slot, slot.replace("_", "")) if x}
+
+
+def _named_for(cands: list[Candidate], plain: str, part) -> list[Candidate]:
+    """Where some option is named for this part (``q = ...`` for the q projection, the row of
+    blank C), options named for something else (``k = ...`` on the next line of the same code
+    block, the row of blank D) answer other parts and are dropped."""
+    own = _own_labels(part)
+    labels = {id(c): _label(plain, int(c.pos)) for c in cands}
+    if not any(labels[id(c)] in own for c in cands):
+        return cands
+    return [c for c in cands if labels[id(c)] in own or not labels[id(c)]]
+
+
 def extract(text: str, part) -> list[tuple[str, str, list[str]]]:
-    cands = candidates(text, part)
     plain = _plain(text)
+    cands = _named_for(candidates(text, part), plain, part)
     # in a table's answer cell the first option is the answer, later ones are explanation
     pick = best(cands)
     if pick is None:
