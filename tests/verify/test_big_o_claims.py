@@ -120,6 +120,18 @@ VOCABULARY = [
     ("4g", "Memory access: $O(d^2 + B d)$", "unverified"),
     ("6c", "Time: $O(n^2 d + n^2 m)$", "unverified"),
     ("6d", "Time: $O(L D^3)$", "unverified"),
+    # a restatement with a stray name is a misread of the answer: no earlier bound stands in
+    ("6c", "Time: O(N^2 D)\nTime: O(N^2 x)", "unverified"),
+    ("6c", "Time: O(N^2 D + N^2 M)\nTime: O(N^2 x)", "unverified"),
+]
+
+# a bound over none of the part's sizes is another question's: an equally strong one stands in
+FOREIGN = [
+    ("6c", "Time: O(N^2 D + N^2 M)\nTime: O(L^2)", "correct"),
+    ("6c", "Time: O(L^2 E)\nTime: O(N^2 D + N^2 M)", "correct"),
+    ("4f", "Compute: $O(bd^2 + bnd)$\nCompute: $O(T^2)$ for the prefill", "correct"),
+    ("6d", "Time: $O(ND^3)$\nTime: $O(L)$", "correct"),
+    ("6d", "Time: $O(N D^2)$\nTime: $O(L)$", "incorrect"),
 ]
 
 # a part about one resource: the other resource's bound is not its answer; "\times" is no time
@@ -137,6 +149,6 @@ RESOURCES = [
 
 @pytest.mark.parametrize("part, text, expected",
                          CONCLUSIONS + ASIDES + CORRECTIONS + UNITS + SIGNS + SUMS + FLATTENED + GLUED + MAXIMA
-                         + VOCABULARY + RESOURCES)
+                         + VOCABULARY + FOREIGN + RESOURCES)
 def test_big_o_answers(part, text, expected):
     assert judged(part, text) == expected

@@ -211,24 +211,28 @@ def _parse(cand: Candidate, sizes: set[str]) -> tuple[str, str]:
     return to_normalized(unglue(cand.value, sizes))
 
 
-def _fits(normalized: str, sizes: set[str]) -> bool:
-    names = set(re.findall(r"[A-Za-z_]\w*", normalized)) - {"Max", "Min", "log", "sqrt"}
-    return not sizes or names <= sizes
+def _names(normalized: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_]\w*", normalized)) - {"Max", "Min", "log", "sqrt"}
 
 
 def _choose(pool: list[Candidate], sizes: set[str]) -> tuple[Candidate, str, str]:
-    """The preferred bound, or an equally strong one (same rank and role) when the preferred one
-    does not parse or uses a name outside the part's vocabulary; a step or an aside is never
+    """The preferred bound. Only when it names none of the part's sizes at all (another
+    question's bound, "O(L^2)") does an equally strong one (same rank and role) that uses the
+    part's sizes take its place; a bound that mixes in a stray name ("O(N^2 x)") is a misread of
+    this answer and stays (the check leaves it unverified), and a step or an aside is never
     taken in place of the answer."""
     order = ranked(pool)
     top = order[0]
-    for cand in order:
+    normalized, reason = _parse(top, sizes)
+    if not sizes or not normalized or _names(normalized) & sizes:
+        return top, normalized, reason
+    for cand in order[1:]:
         if (cand.rank, cand.role) != (top.rank, top.role):
             break
-        normalized, reason = _parse(cand, sizes)
-        if normalized and _fits(normalized, sizes):
-            return cand, normalized, reason
-    return (top, *_parse(top, sizes))
+        other, why = _parse(cand, sizes)
+        if other and _names(other) <= sizes:
+            return cand, other, why
+    return top, normalized, reason
 
 
 def extract(text: str, part, pdf: bool = False) -> list[tuple[str, str, list[str]]]:
