@@ -112,6 +112,17 @@ MAXIMA = [
     ("6c", "Time: $O(N^2 \\min(D, M))$", "unverified"),
 ]
 
+# a dot or a cross between sizes is a product (never a dot product of vectors named b and d),
+# and spacing between the O and its parenthesis changes nothing
+PRODUCTS = [
+    ("4f", "Compute: $O(b \\cdot d^2 + b \\cdot n \\cdot d)$", "correct"),
+    ("4f", "Compute: O(b·d² + b·n·d)", "correct"),
+    ("6d", "Time: $O(N \\times D^2 \\times M)$", "correct"),
+    ("6c", "Time: O(N**2 * D + N**2 * M)", "correct"),
+    ("4g", "Total memory access: $O\\!\\left(d^2 + bd + \\tfrac{bnd}{h}\\right)$", "correct"),
+    ("4f", "Compute: $O\\,(b \\cdot d \\cdot n)$", "incorrect"),
+]
+
 # a bound over names the part does not have is a misread, never a wrong answer
 VOCABULARY = [
     ("6c", "Time: $O(N^2 x)$", "unverified"),
@@ -149,6 +160,6 @@ RESOURCES = [
 
 @pytest.mark.parametrize("part, text, expected",
                          CONCLUSIONS + ASIDES + CORRECTIONS + UNITS + SIGNS + SUMS + FLATTENED + GLUED + MAXIMA
-                         + VOCABULARY + FOREIGN + RESOURCES)
+                         + VOCABULARY + FOREIGN + RESOURCES + PRODUCTS)
 def test_big_o_answers(part, text, expected):
     assert judged(part, text) == expected

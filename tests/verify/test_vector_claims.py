@@ -64,9 +64,21 @@ NOTATIONS = [
     ("The output is $v_3$.", "incorrect"),
     ("1\nOutput = 4\n3", "correct"),
     ("Output = [0 3 4]", "incorrect"),
+    ("Output $\\left(1, 4, 3\\right)$", "correct"),
+    ("Output $\\left[1,\\ 4,\\ 3\\right]^{\\top}$", "correct"),
+]
+
+# numbers stated as the answer without brackets
+UNBRACKETED = [
+    ("Output: 1, 4, 3", "correct"),
+    ("The output is 1, 4, 3.", "correct"),
+    ("Answer: 1.0, 4.0, 3.0", "correct"),
+    ("Output: 0, 3, 4", "incorrect"),
+    ("The result is 2, 0, 1", "incorrect"),
+    ("The scores are 3, 11, 5, 2.", "unverified"),
 ]
 
 
-@pytest.mark.parametrize("text, expected", CONCLUSIONS + ASIDES + SHAPES + GIVENS + NOTATIONS)
+@pytest.mark.parametrize("text, expected", CONCLUSIONS + ASIDES + SHAPES + GIVENS + NOTATIONS + UNBRACKETED)
 def test_vector_answers(text, expected):
     assert judged(text) == expected

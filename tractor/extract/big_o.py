@@ -29,13 +29,14 @@ from .candidates import (ANSWER, RANK_NAMES, Candidate, balanced, math_candidate
 from .latex import to_normalized
 
 _O_OPEN = re.compile(r"(?:\\(?:mathcal|mathrm|operatorname|mathit)\s*\{\s*O\s*\}|\\mathcal\s+O|𝒪|\\Theta|Θ"
-                     r"|(?<![A-Za-z\\])O)\s*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")
+                     r"|(?<![A-Za-z\\])O)(?:\s|\\[!,;:])*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")
 # "\times" and "N times D" are products, not the resource
 _RESOURCE = re.compile(r"(?i)(memory|space|stor(?:age|ing|e|es|ed)\b|access|\bIO\b|bandwidth)"
                        r"|((?<!\\)\b(?:run)?time\b|comput\w*|cost|flops?\b|operations)")
 _PLUS_BETWEEN = re.compile(r"\s*\+\s*$")
 _FLAT_EXPONENT = re.compile(r"(?<=[A-Za-z)])(?<!\\log)(?<!_)(\d)(?![\d.,])")
 _FUNCTION = re.compile(r"(?<![\\A-Za-z])(max|min|log)\s*\(|\\(max|min|log)\s*\\\{")
+_PRODUCT_SIGN = re.compile(r"\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|[·⋅×]|(?<!\*)\*(?!\*)")
 _LETTER_RUN = re.compile(r"(?<![\\A-Za-z_])[A-Za-z]{2,}(?![A-Za-z_(])")
 _CUT_WORD_CHARS = 16  # longer than any fixed-length word of _RESOURCE
 
@@ -65,9 +66,12 @@ def vocabulary(part) -> set[str]:
 
 
 def unglue(inner: str, sizes: set[str] = frozenset()) -> str:
-    """Read a bound's glued notation: flattened exponents (``N2D`` -> ``N^2D``, only in a bound
+    """Read a bound's notation: products (``b \\cdot d``, ``N · D``, ``N * D``) as plain
+    juxtaposition, code's powers (``N**2``) as ``^``,
+    flattened exponents (``N2D`` -> ``N^2D``, only in a bound
     that writes no exponent) and runs of size letters (``bnd`` -> ``b n d``, only letters that
     are each a size of ``sizes``)."""
+    inner = _PRODUCT_SIGN.sub(" ", inner.replace("**", "^"))  # code's power; a dot or a cross is a product
     inner = _FUNCTION.sub(lambda m: f"\\{m[1] or m[2]}(", inner)  # "max(D, M)", "\\max\\{D, M\\}" -> "\\max(D, M)"
     inner = re.sub(r"\\(max|min)\s*\(((?:[^{}()]|\([^()]*\))*?)\\\}", r"\\\1(\2)", inner)
     if "^" not in inner and not re.search("[²³⁴]", inner):

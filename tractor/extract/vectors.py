@@ -6,8 +6,8 @@ entries that are not numbers are sympy ``str`` strings. Vectors whose entries ar
 
 A list may separate its entries by spaces (``[1 4 3]^T``) or spacing macros (``(1,\\,4,\\,3)``).
 A part may name given vectors in its key (``vector_names = { v = "values" }``): ``v_2`` /
-``\\mathbf{v}_2`` then reads as the second row of ``values``. A bare number stated as the answer
-("The output is 11.") is a vector of length one.
+``\\mathbf{v}_2`` then reads as the second row of ``values``. Numbers stated as the answer without brackets
+("Output: 1, 4, 3"; "The output is 11.", a vector of length one) are read when nothing else is.
 
 The shape must fit: a candidate whose length differs from the key's answer is a step (the
 query, the list of scores), so another candidate of the right length wins. When none fits, the
@@ -25,12 +25,13 @@ from .candidates import ASIDE, RANK_NAMES, TEXT, Candidate, math_candidates, pla
 from .latex import to_normalized
 
 _GIVEN_REACH = 3  # words
-_SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~")
+_SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\(?:left|right|big|Big|bigg|Bigg)(?=[\[\]()])")
 _ENV = re.compile(r"\\begin\{(?:[bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{(?:[bpvBV]?matrix|array)\}", re.S)
 _LIST = re.compile(r"[\[(]\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*[\])]"
                    r"|\[\s*(-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?)+)\s*\]")
 # "The output is 11." / "Answer: $11$": a number stated as the answer, nothing after it
-_STATED_NUMBER = re.compile(r"(?i)\b(?:output|answer|result)\b\s*(?:is|=|:)\s*[*_$]*\s*(-?\d+(?:\.\d+)?)\s*[*_$]*\s*[.;]?\s*$")
+_STATED_NUMBER = re.compile(r"(?i)\b(?:output|answer|result)\b\s*(?:is|=|:)\s*[*_$]*\s*"
+                            r"(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*)\s*[*_$]*\s*[.;]?\s*$")
 # what comes right before a candidate stated as the part's answer: "Output:", "the output is"
 _STATED = re.compile(r"(?i)(?:\b(?:output|answer|result)\b[^.,;()]{0,20}?(?:\bis\b|=|:)|^)\s*[*_$`]*\s*(?:\\\(|\\\[|\\boxed\{)?\s*$")
 _NAMED = r"(?:\\mathbf\{|\\boldsymbol\{|\\vec\{)?(NAMES)\}?_\{?(\d+)\}?"
@@ -83,7 +84,7 @@ def candidates(text: str, part=None) -> list[Candidate]:
     if givens:
         out = [_as_given(text, c, givens) for c in out]
     if not out:
-        out = [Candidate(m[0], c.rank, c.pos, c.line, json.dumps([_entry(m[1])]), c.role)
+        out = [Candidate(m[0], c.rank, c.pos, c.line, json.dumps([_entry(v) for v in m[1].split(",")]), c.role)
                for c in lines if (m := _STATED_NUMBER.search(c.text))]
     return out + column_vectors(text)
 
