@@ -60,6 +60,18 @@ def test_instance(text, instance):
     assert found[instance] == ASIDE and found["s = \\sqrt{d}"] != ASIDE
 
 
+# an index range or an index is no worked instance
+@pytest.mark.parametrize("text", [
+    "For $i = 1, \\dots, D$: $\\phi_i(x) = x_i$",
+    "for $i = 1, \\ldots, d$ we have $y = x_i^2$",
+    "for $j = 1$ to $D$, $z = x_j$",
+    "with $i = 1..D$, $w = x_i$",
+    "for $i = 1, …, N$: $v = q_i$",
+])
+def test_index_range_is_no_instance(text):
+    assert roles(text)[-1][1] != ASIDE
+
+
 # a comparing word far back in a long lead-in does not make the answer an aside
 @pytest.mark.parametrize("text", [
     "It is not hard to see that the value we want is $a$.",

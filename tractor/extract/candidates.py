@@ -72,10 +72,11 @@ _ASIDE_WORDS = re.compile(r"(?i)\b(?:not|vs_?|versus|instead|rather|compared|com
 _CONCLUDING = re.compile(r"(?i)\b(?:so|therefore|hence|thus|total|overall|finally|final|altogether|in\s+all|"
                          r"i_e_|that\s+is|giving|gives|yields?|which\s+is|simplif\w*|reduces?\s+to)\b"
                          r"|\\therefore|\\implies|\\Rightarrow|=>|⇒")
-# a value worked out for one size, after the general answer: "for $d = 64$, $s = 8$"
-_INSTANCE = re.compile(r"(?i)\b(?:for|with|when|at|if|taking|plugging\s+in|setting|substituting)\s+[$(]?\s*"
-                       r"[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d[\d,{}.]*")
-_INSTANCE_AFTER = re.compile(r"[$)\s]*(?:for|when|at|if)\s+[$(]?\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d")
+# a value worked out for one size, after the general answer: "for $d = 64$, $s = 8$"; an index
+# range ("for $i = 1, \dots, D$") is no instance
+_INSTANCE = re.compile(r"\b(?i:for|with|when|at|if|taking|plugging\s+in|setting|substituting)\s+[$(]?\s*"
+                       r"(?![ij]\b)[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d[\d{}]*(?:\{,\}\d+|,\d{3})*(?!\s*,\s*(?:\\[lc]?dots|…|\.\.))")
+_INSTANCE_AFTER = re.compile(r"[$)\s]*(?i:for|when|at|if)\s+[$(]?\s*(?![ij]\b)[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d")
 _ABBREVIATION = re.compile(r"(?i)\b(?:e\.g|i\.e|cf|resp|vs|approx)\.")
 _ASIDE_REACH = 5  # words: "it is not hard to see that the output is ..." is no aside
 _CLAUSE_BREAK = re.compile(r"[,;:(—–]|\.\s|\s-\s|\s(?:and|but|while)\s")
