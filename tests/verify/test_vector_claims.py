@@ -78,7 +78,19 @@ UNBRACKETED = [
     ("The scores are 3, 11, 5, 2.", "unverified"),
 ]
 
+# PDF columns: one number a line, the label beside the first or the middle row, drawn brackets
+COLUMNS = [
+    ("Output = 1\n4\n3", "correct"),
+    ("Output =\n1\n4\n3", "correct"),
+    ("⎡1⎤\n⎢4⎥\n⎣3⎦", "correct"),
+    ("[1\n4\n3]", "correct"),
+    ("Output:\n(1\n4\n3)", "correct"),
+    ("Output = 0\n3\n4", "incorrect"),
+    ("$$[3, 11, 5, 2]$$\nso the output is the second value", "unverified"),
+]
 
-@pytest.mark.parametrize("text, expected", CONCLUSIONS + ASIDES + SHAPES + GIVENS + NOTATIONS + UNBRACKETED)
+
+@pytest.mark.parametrize("text, expected",
+                         CONCLUSIONS + ASIDES + SHAPES + GIVENS + NOTATIONS + UNBRACKETED + COLUMNS)
 def test_vector_answers(text, expected):
     assert judged(text) == expected

@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import replace
 
-from .candidates import ASIDE, RANK_NAMES, TEXT, Candidate, math_candidates, plain_lines, ranked, role_at
+from .candidates import ASIDE, BOXED, RANK_NAMES, TEXT, Candidate, math_candidates, plain_lines, ranked, role_at
 from .latex import to_normalized
 
 _GIVEN_REACH = 3  # words
@@ -33,9 +33,11 @@ _LIST = re.compile(r"[\[(]\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*[\])
 _STATED_NUMBER = re.compile(r"(?i)\b(?:output|answer|result)\b\s*(?:is|=|:)\s*[*_$]*\s*"
                             r"(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*)\s*[*_$]*\s*[.;]?\s*$")
 # what comes right before a candidate stated as the part's answer: "Output:", "the output is"
-_STATED = re.compile(r"(?i)(?:\b(?:output|answer|result)\b[^.,;()]{0,20}?(?:\bis\b|=|:)|^)\s*[*_$`]*\s*(?:\\\(|\\\[|\\boxed\{)?\s*$")
+_STATED = re.compile(r"(?i)\b(?:output|answer|result)\b[^.,;()]{0,20}?(?:\bis\b|=|:)\s*[*_$`]*\s*(?:\\\(|\\\[|\\boxed\{)?\s*$")
+_LABELLED_LEAD = re.compile(r"(?i)\b(?:output|answer|result)\b[^\n]{0,20}?(?:\bis\b|=|:)")
 _NAMED = r"(?:\\mathbf\{|\\boldsymbol\{|\\vec\{)?(NAMES)\}?_\{?(\d+)\}?"
-_NUMBER_LINE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*$")
+# a PDF column's row, with the brackets the print draws around it ("⎡1⎤", "[1", "3)")
+_NUMBER_LINE = re.compile(r"^\s*[\[(⎡⎢⎣⎛⎜⎝]?\s*(-?\d+(?:\.\d+)?)\s*[\])⎤⎥⎦⎞⎟⎠]?\s*$")
 _LABELLED_NUMBER = re.compile(r"^\s*[A-Za-z][\w ]{0,30}=\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -83,10 +85,11 @@ def candidates(text: str, part=None) -> list[Candidate]:
     givens = _given_words(part)
     if givens:
         out = [_as_given(text, c, givens) for c in out]
-    if not out:
+    columns = column_vectors(text)
+    if not out and not columns:
         out = [Candidate(m[0], c.rank, c.pos, c.line, json.dumps([_entry(v) for v in m[1].split(",")]), c.role)
                for c in lines if (m := _STATED_NUMBER.search(c.text))]
-    return out + column_vectors(text)
+    return out + columns
 
 
 def _given_words(part) -> re.Pattern | None:
@@ -126,9 +129,10 @@ def _named(maths: list[Candidate], part) -> list[Candidate]:
 
 
 def column_vectors(text: str) -> list[Candidate]:
-    """PDF column vectors: consecutive one-number lines. A printed ``Output = (1, 4, 3)^T``
-    column puts its left side on the middle row ("1" / "Output = 4" / "3"), so one labelled
-    line is part of the column when it sits in the middle of it."""
+    """PDF column vectors: consecutive one-number lines, with or without the brackets the print
+    draws around them. A printed ``Output = (1, 4, 3)^T`` column puts its left side on the
+    middle row ("1" / "Output = 4" / "3") or the first, so one labelled line is part of the
+    column when it sits there."""
     lines = text.splitlines()
     out, run, labelled = [], [], []
     for i, line in enumerate(lines + [""]):
@@ -137,8 +141,8 @@ def column_vectors(text: str) -> list[Candidate]:
             labelled.append(m.re is _LABELLED_NUMBER)
             continue
         labels = [j for j, is_label in enumerate(labelled) if is_label]
-        middle = {(len(run) - 1) // 2, len(run) // 2}
-        if len(run) >= 2 + len(labels) and len(labels) <= 1 and set(labels) <= middle:
+        beside = {0, (len(run) - 1) // 2, len(run) // 2}  # printed beside the first or the middle row
+        if len(run) >= 2 + len(labels) and len(labels) <= 1 and set(labels) <= beside:
             pos = len("\n".join(lines[:i]))
             out.append(Candidate("\n".join(lines[i - len(run):i]), TEXT, pos, "", json.dumps([_entry(v) for v in run])))
         run, labelled = [], []
@@ -169,7 +173,8 @@ def extract(text: str, part) -> list[tuple[str, str, list[str]]]:
         return [(pick.text, pick.value, tags)]
     values = {c.value for c in cands}
     before = text[text.rfind("\n", 0, int(pick.pos)) + 1:int(pick.pos)]
-    if len(values) == 1 and _STATED.search(before):
+    stated = pick.rank == BOXED or _STATED.search(before) or _LABELLED_LEAD.search(pick.text)
+    if len(values) == 1 and stated:
         return [(pick.text, pick.value, tags + [f"shape: length {_length(pick.value)}, the answer has {want}"])]
     return [(pick.text, "", tags + [f"unparsed: no vector of the answer's length {want} "
                                     f"(read {pick.value}: a step or a given, not the answer?)"])]
