@@ -52,14 +52,18 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
 
 ``vector``
     JSON list of numbers (ints when integral) -- ``[1, 4, 3]``; a matrix is a list of rows.
-    Entries that are not numbers are sympy ``str`` strings.
+    Entries that are not numbers are sympy ``str`` strings. A vector whose length differs
+    from the key's answer is unparsed (a step or a given, not the answer) unless it is the
+    attempt's only vector and stated as the answer.
 
 ``choice``
     The chosen option as a canonical string (:func:`tractor.extract.choices.canonical_choice`):
     HTML entities unescaped, backticks/``<code>`` dropped, whitespace removed inside brackets
     and quoted einsum specs, one space after each top-level comma.
-    ``[h, d, q]``; ``torch.einsum("bd,hdq->bhq", x, W_q)``. Apply ``canonical_choice`` to the
-    key's reference and compare strings.
+    ``[h, d, q]`` (``[h, d, d/h]`` when a width is written as its value);
+    ``torch.einsum("bd,hdq->bhq", x, W_q)``; ``x @ W_k``. Apply ``canonical_choice`` to the
+    key's reference and compare strings; a plug-in may judge forms the key does not list by
+    computing them.
 
 ``code_blanks``
     JSON object, blank letter (lowercase) -> code as written without markup and without
@@ -79,7 +83,8 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
     with ``O`` removed, not expanded (``b*d**2 + b*d*n``, ``N**2*(D + M)``), read back with
     ``load_expression``; ``detail``
     carries ``resource=time`` or ``resource=memory`` when the text says which
-    (memory, space, memory access, IO, storage -> memory).
+    (memory, space, memory access, IO, storage -> memory). Flattened exponents (``N2D``) and
+    glued size letters (``bnd``) are read before parsing, ``O(A) + O(B)`` is ``A + B``.
 
 ``feature_map``
     JSON list of component families; phi(x) is their concatenation, each family in order::

@@ -7,6 +7,16 @@ Time | Space" rows put the space bound after the word "time"). For a part whose 
 per resource found; otherwise one claim, the final stated bound. Normalized: ``str`` of the
 sympy expression of the terms inside ``O( )``, not expanded (``N**2*(D + M)``); read it back
 with :func:`tractor.extract.latex.load_expression`. ``detail`` carries ``resource=time|memory``.
+A part that asks about one resource says so in its key (``resource = "time"``): bounds that name
+the other one ("the saving is in memory, O(...)") are not its answer.
+
+Which bound is the answer follows the candidates' ranks and roles (the conclusion after "so",
+not the steps before it; not an aside in parentheses or after "vs"), the last among equals.
+``Θ(...)`` states the same bound as ``O(...)``; ``O(A) + O(B)`` is ``O(A + B)``. Inside a bound
+a digit glued to a letter is a flattened exponent when the bound writes no exponent at all
+(``O(N2D)`` is ``O(N^2 D)``: a coefficient is never written after its variable), and a run of
+letters that are each a size of the part's vocabulary (key ``symbols``) is their product
+(``bnd h^{-1}`` is ``b n d h^{-1}``).
 """
 
 from __future__ import annotations
@@ -14,23 +24,61 @@ from __future__ import annotations
 import bisect
 import re
 
-from .candidates import ANSWER, RANK_NAMES, Candidate, balanced, best, math_candidates, pdf_superscripts, plain_lines
+from .candidates import (ANSWER, RANK_NAMES, Candidate, balanced, math_candidates, pdf_superscripts, plain_lines,
+                         ranked, role_at)
 from .latex import to_normalized
 
-_O_OPEN = re.compile(r"(?:\\mathcal\s*\{\s*O\s*\}|(?<![A-Za-z\\])O)\s*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")
-_RESOURCE = re.compile(r"(?i)(memory|space|storage|access|\bIO\b|bandwidth)|(time|comput\w*|cost|flops?\b|operations)")
+_O_OPEN = re.compile(r"(?:\\(?:mathcal|mathrm|operatorname|mathit)\s*\{\s*O\s*\}|\\mathcal\s+O|𝒪|\\Theta|Θ"
+                     r"|(?<![A-Za-z\\])O)(?:\s|\\[!,;:])*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")
+# "\times" and "N times D" are products, not the resource
+_RESOURCE = re.compile(r"(?i)(memory|space|stor(?:age|ing|e|es|ed)\b|access|\bIO\b|bandwidth)"
+                       r"|((?<!\\)\b(?:run)?time\b|comput\w*|cost|flops?\b|operations)")
+_PLUS_BETWEEN = re.compile(r"\s*\+\s*$")
+_FLAT_EXPONENT = re.compile(r"(?<=[A-Za-z)])(?<!\\log)(?<!_)(\d)(?![\d.,])")
+_FUNCTION = re.compile(r"(?<![\\A-Za-z])(max|min|log)\s*\(|\\(max|min|log)\s*\\\{")
+_PRODUCT_SIGN = re.compile(r"\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|[·⋅×]|(?<!\*)\*(?!\*)")
+_LETTER_RUN = re.compile(r"(?<![\\A-Za-z_])[A-Za-z]{2,}(?![A-Za-z_(])")
 _CUT_WORD_CHARS = 16  # longer than any fixed-length word of _RESOURCE
 
 
 def bounds(latex: str) -> list[tuple[int, str]]:
-    """``(offset, inner)`` of every O(...) in ``latex``."""
-    out = []
+    """``(offset, inner)`` of every O(...) in ``latex``; ``O(A) + O(B)`` is one bound ``A + B``."""
+    out: list[tuple[int, int, str]] = []
     for m in _O_OPEN.finditer(latex):
         group = balanced(latex, m.end())
         if group:
             inner = re.sub(r"\\right\s*$", "", group[1:-1]).strip()
-            out.append((m.start(), inner))
-    return out
+            end = m.end() + len(group)
+            if out and _PLUS_BETWEEN.fullmatch(latex[out[-1][1]:m.start()]):
+                out[-1] = (out[-1][0], end, f"{out[-1][2]} + {inner}")
+            else:
+                out.append((m.start(), end, inner))
+    return [(start, inner) for start, _, inner in out]
+
+
+def vocabulary(part) -> set[str]:
+    """The size names a part's bounds may use: its key's ``symbols``, aliases and substituted
+    names; empty when the key declares none."""
+    if part is None or "symbols" not in part.extra:
+        return set()
+    return (set(part.extra["symbols"]) | set(part.extra.get("aliases", {}))
+            | set(part.extra.get("substitutions", {})))
+
+
+def unglue(inner: str, sizes: set[str] = frozenset()) -> str:
+    """Read a bound's notation: products (``b \\cdot d``, ``N · D``, ``N * D``) as plain
+    juxtaposition, code's powers (``N**2``) as ``^``,
+    flattened exponents (``N2D`` -> ``N^2D``, only in a bound
+    that writes no exponent) and runs of size letters (``bnd`` -> ``b n d``, only letters that
+    are each a size of ``sizes``)."""
+    inner = _PRODUCT_SIGN.sub(" ", inner.replace("**", "^"))  # code's power; a dot or a cross is a product
+    inner = _FUNCTION.sub(lambda m: f"\\{m[1] or m[2]}(", inner)  # "max(D, M)", "\\max\\{D, M\\}" -> "\\max(D, M)"
+    inner = re.sub(r"\\(max|min)\s*\(((?:[^{}()]|\([^()]*\))*?)\\\}", r"\\\1(\2)", inner)
+    if "^" not in inner and not re.search("[²³⁴]", inner):
+        inner = _FLAT_EXPONENT.sub(r"^\1", inner)
+    if sizes:
+        inner = _LETTER_RUN.sub(lambda m: " ".join(m[0]) if m[0] not in sizes and set(m[0]) <= sizes else m[0], inner)
+    return inner
 
 
 def _resource_finder(text: str):
@@ -142,38 +190,73 @@ def candidates(text: str, pdf: bool = False) -> list[tuple[Candidate, str]]:
     for cand in math_candidates(text) + plain_lines(text):
         anchor = text.find(cand.text[:40], int(cand.pos)) if cand.text else -1
         anchor = anchor if anchor >= 0 else int(cand.pos)
-        for offset, inner in bounds(cand.text):
+        found = bounds(cand.text)
+        for i, (offset, inner) in enumerate(found):
             pos = anchor + offset
-            out.append((Candidate(f"O({inner})", cand.rank, cand.pos + offset / 10_000, cand.line, inner), resource_at_pos(pos)))
+            role = _role(text, pos, anchor + found[i - 1][0] if i else None, cand)
+            out.append((Candidate(f"O({inner})", cand.rank, cand.pos + offset / 10_000, cand.line, inner, role),
+                        resource_at_pos(pos)))
     return out
 
 
-def _first_on_line(text: str, pick: Candidate, cands: list[Candidate]) -> Candidate:
-    """On the winning line the first bound is the answer; later ones restate or comment on it
-    ("$O(b d^2 + b n d / h)$ (or note that cache access is $O(b n d / h)$)")."""
-    line = text.count("\n", 0, int(pick.pos))
-    same = [c for c in cands if c.rank == pick.rank and text.count("\n", 0, int(c.pos)) == line]
-    return min(same, key=lambda c: c.pos)
+def _role(text: str, pos: int, prev: int | None, cand: Candidate) -> int:
+    """A bound's role: its math segment's role for the segment's first bound; for bounds in
+    plain text and later bounds of one segment, the role of its place in the line, read from
+    the end of the bound before it (``prev``, its start)."""
+    if prev is None and cand.rank != 0 and text[int(cand.pos):int(cand.pos) + 1] in "$\\":
+        return cand.role
+    prev_end = None
+    if prev is not None and (opening := text.find("(", prev)) >= 0:
+        prev_end = opening + len(balanced(text, opening) or "")
+    return role_at(text, pos, prev_end)
+
+
+def _parse(cand: Candidate, sizes: set[str]) -> tuple[str, str]:
+    return to_normalized(unglue(cand.value, sizes))
+
+
+def _names(normalized: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_]\w*", normalized)) - {"Max", "Min", "log", "sqrt"}
+
+
+def _choose(pool: list[Candidate], sizes: set[str]) -> tuple[Candidate, str, str]:
+    """The preferred bound. Only when it names none of the part's sizes at all (another
+    question's bound, "O(L^2)") does an equally strong one (same rank and role) that uses the
+    part's sizes take its place; a bound that mixes in a stray name ("O(N^2 x)") is a misread of
+    this answer and stays (the check leaves it unverified), and a step or an aside is never
+    taken in place of the answer."""
+    order = ranked(pool)
+    top = order[0]
+    normalized, reason = _parse(top, sizes)
+    if not sizes or not normalized or _names(normalized) & sizes:
+        return top, normalized, reason
+    for cand in order[1:]:
+        if (cand.rank, cand.role) != (top.rank, top.role):
+            break
+        other, why = _parse(cand, sizes)
+        if other and _names(other) <= sizes:
+            return cand, other, why
+    return top, normalized, reason
 
 
 def extract(text: str, part, pdf: bool = False) -> list[tuple[str, str, list[str]]]:
     found = candidates(text, pdf)
-    text = pdf_superscripts(text) if pdf else text
+    sizes = vocabulary(part)
+    asked = part.extra.get("resource", "") if part is not None else ""
+    if asked:  # a bound that names the other resource does not answer this part
+        found = [(c, r or asked) for c, r in found if r in ("", asked)]
     per_resource = part is not None and ("time" in part.extra or "space" in part.extra)
     picks = []
     if per_resource:
         for resource in ("time", "memory"):
             pool = [c for c, r in found if r == resource]
-            if pick := best(pool):
-                picks.append((_first_on_line(text, pick, pool), resource))
-    if not picks:
-        pool = [c for c, _ in found]
-        if pick := best(pool):
-            pick = _first_on_line(text, pick, pool)
-            picks.append((pick, dict((id(c), r) for c, r in found)[id(pick)]))
+            if pool:
+                picks.append((*_choose(pool, sizes), resource))
+    if not picks and found:
+        pick, normalized, reason = _choose([c for c, _ in found], sizes)
+        picks.append((pick, normalized, reason, dict((id(c), r) for c, r in found)[id(pick)]))
     out = []
-    for pick, resource in picks:
-        normalized, reason = to_normalized(pick.value)
+    for pick, normalized, reason, resource in picks:
         tags = [f"source={RANK_NAMES[pick.rank]}"] + ([f"resource={resource}"] if resource else [])
         out.append((pick.text, normalized, tags + ([f"unparsed: {reason}"] if reason else [])))
     return out

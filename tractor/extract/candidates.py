@@ -3,8 +3,13 @@
 Every extractor reads the same candidates: math segments (``$$..$$``, ``$..$``, ``\\[..\\]``,
 ``\\(..\\)``, ``<math>``, LaTeX pasted into a code fence, ``\\boxed{..}``) and lines, each with a
 rank. "Within one attempt the final stated answer wins": the pick is the candidate with the
-highest rank, the last one among equals. Ranks: boxed > answer (an "Answer:" line, the line
-after "Final answer ...:", a table row's answer cell) > display > inline > plain text.
+highest rank, then the highest role, the last one among equals. Ranks: boxed > answer (an
+"Answer:" line, the line after "Final answer ...:", a table row's answer cell) > display >
+inline > plain text. Roles (:func:`role_at`) read the words around a candidate on its line: a
+conclusion ("so / therefore / hence / the total is ...") beats the steps before it, and an
+aside (in parentheses, or after "not / vs / instead of / compared with / would be ...") loses
+to the answer it comments on: "computing QK^T costs O(N^2 D) ..., so time is O(N^2(D+M))" is
+judged on the last bound, "[1, 4, 3] (not [0, 3, 4], the key)" on the first vector.
 In a table row only the first cell after the label counts (later cells are explanations), and
 of a cell that states a change ("Replace A with B", "Change A to B", "A should be B") only B,
 the new value: A is what it replaces.
@@ -16,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 BOXED, ANSWER, DISPLAY, INLINE, TEXT = 4, 3, 2, 1, 0
+ASIDE, STEP, CONCLUSION = -1, 0, 1  # roles
 MAX_BOXED_CHARS = 400
 RANK_NAMES = {BOXED: "boxed", ANSWER: "answer", DISPLAY: "display", INLINE: "inline", TEXT: "text"}
 
@@ -43,11 +49,65 @@ class Candidate:
     pos: int  # offset in the span, for "last one wins"
     line: str  # the line (or table cell) it sits in, for context words
     value: str = ""  # what an extractor read from it (a parsed value, a canonical form)
+    role: int = STEP  # ASIDE, STEP or CONCLUSION: see role_at
 
 
 def best(cands):
-    """Highest rank, then last: the final stated answer."""
-    return max(cands, key=lambda c: (c.rank, c.pos), default=None)
+    """Highest rank, then highest role, then last: the final stated answer."""
+    return max(cands, key=lambda c: (c.rank, c.role, c.pos), default=None)
+
+
+def ranked(cands):
+    """Every candidate, the preferred one first (the order of :func:`best`)."""
+    return sorted(cands, key=lambda c: (c.rank, c.role, c.pos), reverse=True)
+
+
+# Words that make what follows them on the line a comment on the answer, not the answer: a
+# rejected alternative, a comparison, a hypothetical ("not [0, 3, 4]", "vs O(N^2 D) for softmax",
+# "an h-fold reduction of the O(bnd) term", "the MHA version would be ...").
+_ASIDE_WORDS = re.compile(r"(?i)\b(?:not|vs_?|versus|instead|rather|compared|comparison|unlike|whereas|would|"
+                          r"reduction|improvement|than|down\s+from|up\s+from|as\s+in|e_g_|for\s+example|wrong|"
+                          r"incorrect|mistaken)\b")
+# Words that make what follows them the conclusion of the steps before it.
+_CONCLUDING = re.compile(r"(?i)\b(?:so|therefore|hence|thus|total|overall|finally|final|altogether|in\s+all|"
+                         r"i_e_|that\s+is|giving|gives|yields?|which\s+is|simplif\w*|reduces?\s+to)\b"
+                         r"|\\therefore|\\implies|\\Rightarrow|=>|⇒")
+# a value worked out for one size, after the general answer: "for $d = 64$, $s = 8$"; an index
+# range ("for $i = 1, \dots, D$") is no instance
+_INSTANCE = re.compile(r"\b(?i:for|with|when|at|if|taking|plugging\s+in|setting|substituting)\s+[$(]?\s*"
+                       r"(?![ij]\b)[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d[\d{}]*(?:\{,\}\d+|,\d{3})*(?!\s*,\s*(?:\\[lc]?dots|…|\.\.))")
+_INSTANCE_AFTER = re.compile(r"[$)\s]*(?i:for|when|at|if)\s+[$(]?\s*(?![ij]\b)[A-Za-z](?:_\{?\w+\}?)?\s*=\s*-?\d")
+_ABBREVIATION = re.compile(r"(?i)\b(?:e\.g|i\.e|cf|resp|vs|approx)\.")
+_ASIDE_REACH = 5  # words: "it is not hard to see that the output is ..." is no aside
+_CLAUSE_BREAK = re.compile(r"[,;:(—–]|\.\s|\s-\s|\s(?:and|but|while)\s")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s|;|\n")
+_DELIMITED = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|`[^`\n]*`")
+
+
+def role_at(text: str, start: int, prev_end: int | None = None, end: int | None = None) -> int:
+    """Role of a candidate starting at ``start`` (ending at ``end``, when known) in ``text``,
+    from the words around it on its line: ASIDE inside parentheses opened before it, when its
+    clause holds a comparing word ("not", "vs", "instead of", "would be") in its last few words,
+    or when it is a numeric instance ("for $d = 64$" before or right after it); CONCLUSION when
+    the words since the previous candidate (``prev_end``; else the sentence start) hold a
+    concluding word ("so", "hence", "the total is"), else STEP. Math and code spans are masked
+    so their own parentheses and letters do not count."""
+    line_start, line_end = _line_bounds(text, start)
+    raw = _ABBREVIATION.sub(lambda m: m[0].replace(".", "_"), text[line_start:start])
+    before = _DELIMITED.sub(lambda m: "#" * len(m[0]), raw)
+    before = before.replace("\\(", "##").replace("\\)", "##")
+    if before.count("(") > before.count(")"):
+        return ASIDE
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    if _ASIDE_WORDS.search(" ".join(clause.split()[-_ASIDE_REACH:])):
+        return ASIDE
+    if _INSTANCE.search(_SENTENCE_BREAK.split(raw)[-1]):
+        return ASIDE
+    if end is not None and _INSTANCE_AFTER.match(text[end:line_end]):
+        return ASIDE
+    since = before if prev_end is None or prev_end < line_start else before[prev_end - line_start:]
+    since = _SENTENCE_BREAK.split(since)[-1]
+    return CONCLUSION if _CONCLUDING.search(since) else STEP
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -155,13 +215,18 @@ def math_candidates(text: str) -> list[Candidate]:
         if ranked is None:
             continue
         rank, line = ranked
-        display = display or text[_line_bounds(text, start)[0]:start].strip() == ""
+        line_start, line_end = _line_bounds(text, start)
+        # inline math alone on its line is displayed; followed by a sentence it is inline
+        # ("$s = \sqrt{d}$. Wait, ..., so actually $s = d$." is one line of steps)
+        display = display or (text[line_start:start].strip() == ""
+                              and re.fullmatch(r"[\s.,;:!]*", text[min(end, line_end):line_end]) is not None)
         if rank == INLINE and display:
             rank = DISPLAY
-        out.append(Candidate(latex, rank, start, line))
+        prev_end = max((e for s, e in math_spans[:-1] if e <= start), default=None)
+        out.append(Candidate(latex, rank, start, line, role=role_at(text, start, prev_end, end)))
     for cand in list(out):
         for inner in boxed_contents(cand.text):
-            out.append(Candidate(inner, BOXED, cand.pos, cand.line))
+            out.append(Candidate(inner, BOXED, cand.pos, cand.line, role=cand.role))
     return out + _bare_boxed(text, code_spans + math_spans)
 
 

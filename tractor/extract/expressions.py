@@ -220,9 +220,9 @@ def candidates(text: str, part, pdf: bool = False) -> list[Candidate]:
                 lhs = [m for m in members[:-1] if m]
                 if not wanted or any(_canon(m) in wanted for m in lhs[:1] + lhs[-1:]):
                     out.append(Candidate(f"{members[0]} = {members[-1]}", cand.rank, cand.pos, cand.line,
-                                         _stated(members, part)))
+                                         _stated(members, part), cand.role))
             elif len(members) == 1 and (cand.rank >= ANSWER or alone) and members[0]:
-                out.append(Candidate(members[0], cand.rank, cand.pos, cand.line, members[0]))
+                out.append(Candidate(members[0], cand.rank, cand.pos, cand.line, members[0], cand.role))
     return _unambiguous(out, alone) if unnamed else out
 
 

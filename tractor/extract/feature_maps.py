@@ -314,7 +314,7 @@ def candidates(text: str) -> list[Candidate]:
             else:
                 members = split_relations(chunk)
                 expr = f"{members[0].strip()} = {members[1].strip()}"
-            out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line))
+            out.append(Candidate(expr.strip(), cand.rank, cand.pos + m.start() / 10_000, cand.line, role=cand.role))
     return out
 
 

@@ -4,11 +4,13 @@ sympy's ``Order`` is built for one variable going to a limit; with b, n, d, h al
 drops or keeps terms unpredictably. Here a bound is reduced to its *dominant monomials* after the
 key's substitutions (k = d/h, M = D...): a monomial is dominated by another when none of its
 exponents is larger (all sizes are >= 1, so b*d <= b*d*n). Two bounds are compared by whether
-each one's dominant monomials are covered by the other's.
+each one's dominant monomials are covered by the other's. ``max(D, M)`` of sizes is Θ(D + M)
+and is read as that sum (:func:`load_bound`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -26,6 +28,36 @@ class Comparison:
     reference_terms: tuple[str, ...]
     uncovered: tuple[str, ...]  # claim terms the reference (plus optional terms) does not cover
     missing: tuple[str, ...]  # reference terms the claim does not cover
+
+
+def load_bound(text: str) -> sympy.Expr:
+    """A claim's normalized bound read back, ``Max(a, b)`` as ``a + b`` (equal up to a factor 2
+    for sizes >= 1); a ``Min`` has no such reading and is an :class:`ExpressionError`."""
+    from .expressions import load
+
+    if re.search(r"\bMin\(", text):
+        raise ExpressionError(f"a minimum of sizes is not a sum of monomials: {text}")
+    while m := re.search(r"\bMax\(", text):
+        opening = m.end() - 1
+        depth, i = 0, opening
+        for i in range(opening, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+        inner, parts, level, start = text[opening + 1:i], [], 0, 0
+        for j, ch in enumerate(inner):
+            level += {"(": 1, ")": -1}.get(ch, 0)
+            if ch == "," and level == 0:
+                parts.append(inner[start:j])
+                start = j + 1
+        parts.append(inner[start:])
+        text = text[:m.start()] + "(" + " + ".join(p.strip() for p in parts) + ")" + text[i + 1:]
+    return load(text)
+
+
+def outside(expr: sympy.Expr, vocabulary: set[str]) -> list[str]:
+    """Names of ``expr`` that are not sizes of the part (a misread, or a size it does not have)."""
+    return sorted(str(s) for s in expr.free_symbols if str(s) not in vocabulary) if vocabulary else []
 
 
 def prepare(expr: sympy.Expr, substitutions: Mapping[str, str] = {}, aliases: Mapping[str, str] = {},

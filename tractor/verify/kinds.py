@@ -65,6 +65,8 @@ def check_expression(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
 
 
 def check_vector(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
+    if not claim.normalized:
+        return _unparsed(claim)
     try:
         claimed, reference = (_flat(json.loads(x)) for x in (claim.normalized, part.reference))
     except (ValueError, TypeError):
@@ -112,7 +114,11 @@ def check_big_o(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     try:
         refs = [(r, big_o.prepare(load_plain(t), subs, aliases)) for r, t in candidates if t]
         sizes = frozenset(str(s) for _, e in refs for s in e.free_symbols) | frozenset(subs)
-        mine = big_o.prepare(load(claim.normalized), subs, aliases, sizes)
+        mine = big_o.prepare(big_o.load_bound(claim.normalized), subs, aliases, sizes)
+        vocabulary = _size_vocabulary(part)
+        if stray := big_o.outside(mine, vocabulary):
+            return unverified(f"bound over {', '.join(stray)}, not sizes of this part ({', '.join(sorted(vocabulary))}): "
+                              "a misread or another question's variables")
         results = []
         for r, ref in refs:
             optional = part.extra.get("space_optional" if r == "memory" else "time_optional")
@@ -130,6 +136,19 @@ def check_big_o(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     r, cmp, cross = results[0]
     facts = {"bound_relation": cmp.relation, "missing_terms": list(cmp.missing), "extra_terms": list(cmp.uncovered)}
     return incorrect(f"{label(r)}{big_o.describe(cmp)}; {cross}".rstrip("; "), part.reference, facts)
+
+
+def _size_vocabulary(part: Part) -> set[str]:
+    """The sizes a bound of ``part`` may name after aliases and substitutions: the key's
+    ``symbols`` (empty when it declares none: then nothing is rejected)."""
+    from .expressions import load_plain
+
+    if "symbols" not in part.extra:
+        return set()
+    names = set(part.extra["symbols"]) | set(part.extra.get("aliases", {}).values())
+    for value in part.extra.get("substitutions", {}).values():
+        names |= {str(s) for s in load_plain(value).free_symbols}
+    return names
 
 
 def check_feature_map(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
