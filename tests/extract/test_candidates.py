@@ -31,3 +31,17 @@ def test_row_candidate(row, text):
 ])
 def test_row_math(row, latex):
     assert [c.text for c in math_candidates(row)] == latex
+
+
+# code's power after a bracket or a name is no markdown bold: it stays a power
+@pytest.mark.parametrize("claim, part", [
+    ("sim(q, k) = (qTk + 1)**2", "6b.i"),
+    ("sim(q,k) = (q^T k + 1)**2", "6b.i"),
+    ("s = d**0.5", "1c"),
+    ("s = (d)**0.5", "1c"),
+    ("**s = d**(1/2)**", "1c"),
+])
+def test_code_power_is_not_bold(claim, part):
+    from tractor.verify import check_claim
+
+    assert check_claim(claim, part=part).verdict == "correct"

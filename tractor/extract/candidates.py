@@ -310,8 +310,8 @@ def _is_word(token: str) -> bool:
     return bare.isalpha() and len(bare) >= 2 and bare not in _MATH_WORDS and bare.isascii()
 
 
-# markdown bold around plain-text math ("**s = √d**"), not code's power (``d**0.5``)
-_EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=\S)|(?<=\S)\*\*(?![\w*])")
+# markdown bold around plain-text math ("**s = √d**"), not code's power (``d**0.5``, ``(x + 1)**2``)
+_EMPHASIS = re.compile(r"(?<![\w*)\]}])\*\*(?=\S)|(?<=\S)\*\*(?![\w*({\[])")
 
 
 def math_runs(line: str) -> list[str]:

@@ -65,7 +65,7 @@ def expression_with_definitions(text: str, part, pdf: bool = False) -> list[tupl
     for raw, normalized, tags in expressions.extract(text, part, pdf):
         if normalized:
             normalized, used = _substitute_defined(normalized, text, symbols, pdf)
-            if not pdf and _outside(normalized, symbols):
+            if not pdf and (_outside(normalized, symbols) or _GLUED_DIGIT.search(raw)):
                 raw, normalized, tags = _flattened_reading(text, part, symbols) or (raw, normalized, tags)
         else:
             *lhs, rhs = expressions.split_relations(raw)
@@ -79,6 +79,11 @@ def expression_with_definitions(text: str, part, pdf: bool = False) -> list[tupl
             tags = tags + [f"defined={','.join(used)}"]
         out.append((raw, normalized, tags))
     return out
+
+
+# plain text with a digit glued to a letter or a bracket ("(qTk + 1)2", "d2"): typed like a print,
+# whose superscripts lost their height; never a coefficient written after its factor
+_GLUED_DIGIT = re.compile(r"(?<![\\$^_{])(?:[A-Za-z]|\))\d(?![\d.])")
 
 
 def _outside(normalized: str, symbols: frozenset[str] | None) -> list[str]:
