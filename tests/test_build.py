@@ -306,3 +306,29 @@ def test_worker_returns_freed_tensors_to_the_system():
     growth = subprocess.run([sys.executable, "-c", _VERIFY_Q1_AND_REPORT_GROWTH], env=ENV, cwd=REPO,
                             capture_output=True, text=True, check=True).stdout
     assert float(growth) < 80, growth
+
+
+# Workers import the package the build runs, whatever the current folder holds: run from a folder
+# that holds another folder named `tractor` (the clone's own folder, seen from its parent, or an
+# unrelated package), a --jobs 2 build still loads every file (the fork server used to start with
+# the current folder first on its path and import the wrong `tractor`: ImportError, BrokenProcessPool).
+@pytest.mark.parametrize("impostor", [
+    {"__init__.py": "__version__ = '9.9'\n", "cli.py": ""},  # an unrelated project's package named tractor
+    {"__init__.py": "", "README.md": "a clone's folder seen from its parent\n"},  # a package with nothing in it
+])
+def test_workers_import_the_running_package(corpus, tmp_path, impostor):
+    here = tmp_path / "home"
+    for name, text in impostor.items():
+        (here / "tractor" / name).parent.mkdir(parents=True, exist_ok=True)
+        (here / "tractor" / name).write_text(text)
+    runner = tmp_path / "bin" / "build.py"  # like the console script: its own folder first on sys.path
+    runner.parent.mkdir()
+    runner.write_text(
+        "import sys\nfrom pathlib import Path\nfrom tractor.pipeline import BuildConfig, build_dataset\n"
+        "if __name__ == '__main__':\n"
+        "    s = build_dataset(BuildConfig(corpus=Path(sys.argv[1]), out=Path('ds'), jobs=2, verify=False))\n"
+        "    print(s.transcripts, s.failed_files)\n")
+    env = {**ENV, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, str(runner), str(corpus)], cwd=here, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert (done.returncode, done.stdout.split()) == (0, ["4", "0"]), done.stderr[-2000:]

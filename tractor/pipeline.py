@@ -136,12 +136,40 @@ def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_WORKER_PRELOAD)
+    _start_forkserver()
     generation, broker = FILES_PER_WORKER * config.jobs, SandboxBroker()
     try:
         for start in range(0, len(jobs), generation):
             yield from _pool_generation(jobs[start:start + generation], config, scrubber, ctx, broker)
     finally:
         broker.close()
+
+
+def _start_forkserver() -> None:
+    """Start the fork server on the path this process imported tractor from.
+
+    The fork server is a ``python -c`` child, so its path starts with the current folder, and
+    Python 3.11 ignores the parent's path it is handed: run from a folder that holds another
+    ``tractor`` (a clone's folder, seen from its parent), the workers imported that one and died.
+    It is started here with the current folder left off its path (``PYTHONSAFEPATH``) and this
+    package's own folder first, so the workers import the package the build runs. A fork server
+    already running was started here before, the same way."""
+    import os
+    from multiprocessing import forkserver
+
+    names = ("PYTHONPATH", "PYTHONSAFEPATH")
+    saved = {name: os.environ.get(name) for name in names}
+    package_root = str(Path(__file__).resolve().parent.parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, saved["PYTHONPATH"]]))
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _pool_generation(jobs, config, scrubber, ctx, broker) -> Iterator[tuple[str, FileResult]]:
