@@ -71,3 +71,33 @@ def test_help_imports_nothing_heavy():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# A corpus with no posts in it: one clear line, exit status 1, and the dataset already at --out
+# is left as it was (it used to be replaced by an empty one that `load_dataset` cannot load).
+@pytest.mark.parametrize("files", [
+    {},  # an empty folder
+    {"README.md": "# my corpus\n"},  # only the corpus's own README
+    {".drafts/post.txt": "Me: hi\n\nChatGPT: hello\n"},  # posts only in a hidden folder
+    {"notes.docx": "not a supported format", "scan.png": "neither"},  # only unsupported files
+    {"week1/": None, "week2/": None},  # only empty sub-folders
+])
+def test_no_posts_found(tmp_path, files):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for rel, text in files.items():
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            (corpus / rel).mkdir(exist_ok=True)
+        else:
+            (corpus / rel).write_text(text)
+    out = tmp_path / "ds"
+    (out / "transcripts").mkdir(parents=True)
+    (out / "README.md").write_text("the previous dataset\n")
+    (out / "transcripts" / "train-00000-of-00001.parquet").write_bytes(b"previous rows")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["build-dataset", str(corpus), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: no posts found in {corpus} (looked for .htm, .html, "
+                                                   ".json, .markdown, .md, .pdf, .txt files)"]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

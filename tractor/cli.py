@@ -51,12 +51,12 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
     """Build a Hugging Face dataset folder from CORPUS (default: the bundled sample corpus)."""
     from .build_cache import default_cache_dir
     from .paths import bundled_corpus
-    from .pipeline import BuildConfig, build_dataset as build, corpus_files
+    from .pipeline import BuildConfig, build_dataset as build, corpus_posts
 
     corpus = corpus or bundled_corpus()
     config = BuildConfig(corpus=corpus, out=out, jobs=jobs, roster=roster, verify=not no_verify,
                          cache_dir=None if no_cache else cache_dir or default_cache_dir())
-    total = len(corpus_files(corpus))
+    total = len(corpus_posts(corpus))
     with click.progressbar(length=total, label="ingesting", file=sys.stderr,
                            item_show_func=lambda s: s) as bar:
         summary = build(config, on_file=lambda rel: bar.update(1, rel))

@@ -67,6 +67,17 @@ def corpus_files(corpus: Path) -> list[Path]:
     )
 
 
+def corpus_posts(corpus: Path) -> list[Path]:
+    """:func:`corpus_files`, and a :class:`~tractor.errors.TractorError` when there are none: a
+    build with nothing to read must not replace a dataset with an empty one."""
+    from .ingest import SUPPORTED_SUFFIXES
+
+    files = corpus_files(corpus)
+    if not files:
+        raise TractorError(f"no posts found in {corpus} (looked for {', '.join(sorted(SUPPORTED_SUFFIXES))} files)")
+    return files
+
+
 def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _: None) -> BuildSummary:
     """Build the dataset folder ``config.out`` from ``config.corpus``. Each file's rows are
     streamed to the writer as soon as the file is done, so memory does not grow with the corpus."""
@@ -74,7 +85,7 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
     from .publish.card import CardFacts, render_card
     from .publish.folder import DatasetWriter
 
-    files = corpus_files(config.corpus)
+    files = corpus_posts(config.corpus)
     scrubber = Pseudonymizer.from_environment(config.roster)
     formats, models, homeworks = Counter(), Counter(), Counter()
     failures, partial_sources = [], set()
