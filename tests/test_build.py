@@ -97,6 +97,40 @@ def test_warm_rebuild_reads_the_cache(corpus, cold, tmp_path):
     assert folder_bytes(tmp_path / "out") == folder_bytes(cold[0])
 
 
+# The cache is keyed by a file's content (and the tool and models), not its name: renamed, moved
+# into a sub-folder or copied, every post is served from the cache (no new entry is written) and
+# the rows name the files as they are now, byte for byte as a build without the cache.
+@pytest.mark.parametrize("renames", [
+    {"000_c66c20e44076dd47.txt": "renamed.txt"},  # renamed
+    {"002_dae959164a571601.pdf": "week9/scan.pdf"},  # moved into a sub-folder
+    {"off_topic.txt": "off topic (copy).txt", "002_dae959164a571601.txt": "b/c/post.TXT"},  # several at once
+    {"000_c66c20e44076dd47.txt": "zz_last.txt"},  # renamed to a later place in the corpus order
+])
+def test_renamed_files_read_the_cache(corpus, cold, tmp_path, renames):
+    _, cache, entries = cold
+    moved = tmp_path / "corpus"
+    shutil.copytree(corpus, moved)
+    for old, new in renames.items():
+        (moved / new).parent.mkdir(parents=True, exist_ok=True)
+        (moved / old).rename(moved / new)
+    build_dataset(BuildConfig(corpus=moved, out=tmp_path / "cached", verify=False, cache_dir=cache))
+    assert cache_entries(cache) == entries
+    build_dataset(BuildConfig(corpus=moved, out=tmp_path / "fresh", verify=False))
+    assert folder_bytes(tmp_path / "cached") == folder_bytes(tmp_path / "fresh")
+    assert set(renames.values()) <= {t["source"] for t in read_config(tmp_path / "cached", "transcripts")}
+
+
+# A copy with the same bytes under another suffix is read by another reader: not the same entry.
+def test_cache_key_holds_the_suffix(tmp_path):
+    from tractor.build_cache import BuildCache
+    from tractor.records import FailedFile
+
+    cache = BuildCache(tmp_path, "salt")
+    cache.put("d" * 64, ".txt", "a.txt", [], [FailedFile("a.txt", "read", "x")])
+    assert cache.get("d" * 64, ".md", "a.md") is None
+    assert cache.get("d" * 64, ".TXT", "b/B.TXT") == ([], [FailedFile("b/B.TXT", "read", "x")])
+
+
 # Editing a homework's answer-key folder re-processes the claims of that homework's posts only:
 # one new claims entry per hw09 file, none for the off-topic post, no new transcript entries.
 def test_changed_key_reprocesses_only_its_homework(corpus, cold, tmp_path, monkeypatch):

@@ -218,14 +218,14 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
         result.failures.append(FailedFile(safe_rel, "read", f"cannot read file: {exc.strerror}"))
         return result
     cache, digest = _build_cache(config, scrubber), hashlib.sha256(data).hexdigest()
-    cached = cache.get(digest, safe_rel) if cache else None
+    cached = cache.get(digest, path.suffix, safe_rel) if cache else None
     if cached is None:
         cached = ingest(data, safe_rel, path.suffix, scrubber)
         if cache:
-            cache.put(digest, safe_rel, *cached)
+            cache.put(digest, path.suffix, safe_rel, *cached)
     result.transcripts, result.failures = cached[0], list(cached[1])
     context = _result_context(config, result.transcripts) if cache else ""
-    done = cache.get_result(digest, safe_rel, context) if cache else None
+    done = cache.get_result(digest, path.suffix, context) if cache else None
     if done is not None:
         result.claims, result.labels = done
         return result
@@ -240,7 +240,7 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
             result.failures.append(FailedFile(transcript.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
     # a crash or a sandbox error may not happen next time: only clean results are kept
     if cache and len(result.failures) == len(cached[1]) and all(c.verdict != "error" for c in result.claims):
-        cache.put_result(digest, safe_rel, context, result.claims, result.labels)
+        cache.put_result(digest, path.suffix, context, result.claims, result.labels)
     return result
 
 
