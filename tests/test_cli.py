@@ -1,5 +1,6 @@
 """The command line through click's test runner: summaries, exit codes, clear errors."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def test_build_dataset_summary(small_corpus, tmp_path):
                                        "--no-cache", "--no-verify"])
     assert result.exit_code == 0, result.output
     assert "read 3 files: 1 transcripts, 2 files failed" in result.output
+    # the summary line ends with the elapsed time and the rate
+    assert re.search(r"^read 3 files: .* in \d+\.\d s \(\d+\.\d\d posts/s\)$", result.output, re.M), result.output
     assert "by format: text 1" in result.output
     assert "empty.pdf: [read] empty file" in result.output
     assert "binary_junk.txt: [decode] binary data, not text" in result.output

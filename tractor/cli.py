@@ -52,16 +52,19 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
     from .build_cache import default_cache_dir
     from .paths import bundled_corpus
     from .pipeline import BuildConfig, build_dataset as build, corpus_posts
+    from .progress import ProgressLine, throughput
 
     corpus = corpus or bundled_corpus()
     config = BuildConfig(corpus=corpus, out=out, jobs=jobs, roster=roster, verify=not no_verify,
                          cache_dir=None if no_cache else cache_dir or default_cache_dir())
-    total = len(corpus_posts(corpus))
-    with click.progressbar(length=total, label="ingesting", file=sys.stderr,
-                           item_show_func=lambda s: s) as bar:
-        summary = build(config, on_file=lambda rel: bar.update(1, rel))
+    progress = ProgressLine(len(corpus_posts(corpus)), sys.stderr)
+    try:
+        summary = build(config, on_file=progress.update)
+    finally:
+        progress.close()
     click.echo(f"read {summary.files} files: {summary.transcripts} transcripts, "
-               f"{summary.failed_files} files failed, {summary.claims} claims, {summary.labels} labels")
+               f"{summary.failed_files} files failed, {summary.claims} claims, {summary.labels} labels "
+               + throughput(summary.files, progress.meter.elapsed()))
     click.echo("by format: " + (", ".join(f"{k} {v}" for k, v in summary.by_format.items()) or "none"))
     click.echo("by model:  " + (", ".join(f"{k} {v}" for k, v in summary.by_model.items()) or "none"))
     for failure in summary.failures:
