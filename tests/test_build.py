@@ -270,7 +270,8 @@ def test_bad_inputs_nothing_else(bad_build):
     assert {e["source"] for e in errors} == set(BAD_INPUT_ERRORS)
     assert set(transcripts) == set(BAD_INPUT_TRANSCRIPTS)
     assert summary.failed_files == len(BAD_INPUT_ERRORS) - 1
-    assert transcripts["truncated_no_trailer.pdf"]["partial"].startswith("truncated PDF")
+    assert transcripts["truncated_no_trailer.pdf"]["partial"] is True
+    assert {t["partial"] for name, t in transcripts.items() if name != "truncated_no_trailer.pdf"} == {False}
 
 
 # A change to the package's code (a reader fixed without a version bump) changes the cache salt,
@@ -366,3 +367,48 @@ def test_workers_import_the_running_package(corpus, tmp_path, impostor):
     done = subprocess.run([sys.executable, str(runner), str(corpus)], cwd=here, env=env, capture_output=True,
                           text=True, timeout=600)
     assert (done.returncode, done.stdout.split()) == (0, ["4", "0"]), done.stderr[-2000:]
+
+
+# The bundled corpus is three posts in several formats (text, PDF, raw-LaTeX PDF, saved page):
+# three distinct conversations, each other file a duplicate naming its post's kept transcript
+# (the text version, first in corpus order). Every row is kept; claims and labels are written for
+# a duplicate only when its turns differ (the readers' outputs are each scored in `tractor eval`).
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled") / "ds"
+    summary = build_dataset(BuildConfig(corpus=CORPUS, out=out, verify=False))
+    return summary, {t["source"]: t for t in read_config(out, "transcripts")}
+
+
+def test_bundled_corpus_three_posts(bundled):
+    summary, rows = bundled
+    assert (summary.transcripts, summary.distinct, summary.duplicates) == (9, 3, 6)
+    assert sum(summary.by_model.values()) == 3  # models counted once per conversation
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("html/001_c77c6757d0383bc8.html", "001_c77c6757d0383bc8.txt"),
+    ("pdf/000_c66c20e44076dd47.pdf", "000_c66c20e44076dd47.txt"),
+    ("pdf/000_c66c20e44076dd47.rawtex.pdf", "000_c66c20e44076dd47.txt"),
+    ("pdf/001_c77c6757d0383bc8.pdf", "001_c77c6757d0383bc8.txt"),
+    ("pdf/002_dae959164a571601.pdf", "002_dae959164a571601.txt"),
+    ("pdf/002_dae959164a571601.rawtex.pdf", "002_dae959164a571601.txt"),
+    ("000_c66c20e44076dd47.txt", None), ("001_c77c6757d0383bc8.txt", None), ("002_dae959164a571601.txt", None),
+])
+def test_bundled_corpus_duplicate_of(bundled, source, kept):
+    _, rows = bundled
+    assert rows[source]["duplicate_of"] == (rows[kept]["transcript_id"] if kept else "")
+
+
+# A file posted twice (same bytes, another name): the copy's row names the first; its claims and
+# labels are not written again under the same id, so nothing is counted twice.
+def test_exact_copy_counted_once(corpus, cold, tmp_path):
+    doubled = tmp_path / "corpus"
+    shutil.copytree(corpus, doubled)
+    shutil.copy(doubled / "000_c66c20e44076dd47.txt", doubled / "zz_reposted.txt")
+    summary = build_dataset(BuildConfig(corpus=doubled, out=tmp_path / "out", verify=False, cache_dir=cold[1]))
+    rows = {t["source"]: t for t in read_config(tmp_path / "out", "transcripts")}
+    assert rows["zz_reposted.txt"]["duplicate_of"] == rows["000_c66c20e44076dd47.txt"]["transcript_id"]
+    assert (summary.transcripts, summary.duplicates) == (5, 2)  # the copy, and the sample post's PDF
+    for config in ("claims", "labels"):
+        assert read_config(tmp_path / "out", config) == read_config(cold[0], config)

@@ -62,8 +62,9 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
         summary = build(config, on_file=progress.update)
     finally:
         progress.close()
-    click.echo(f"read {summary.files} files: {summary.transcripts} transcripts, "
-               f"{summary.failed_files} files failed, {summary.claims} claims, {summary.labels} labels "
+    click.echo(f"read {_n(summary.files, 'file')}: {_n(summary.transcripts, 'transcript')} "
+               f"({summary.distinct} distinct, {_n(summary.duplicates, 'duplicate')}), "
+               f"{_n(summary.failed_files, 'file')} failed, {_n(summary.claims, 'claim')}, {_n(summary.labels, 'label')} "
                + throughput(summary.files, progress.meter.elapsed()))
     click.echo("by format: " + (", ".join(f"{k} {v}" for k, v in summary.by_format.items()) or "none"))
     click.echo("by model:  " + (", ".join(f"{k} {v}" for k, v in summary.by_model.items()) or "none"))
@@ -72,6 +73,10 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
     click.echo(f"wrote {out}")
     if strict and summary.failed_files:
         raise click.ClickException(f"{summary.failed_files} files failed (--strict)")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _one_file(path: Path, verify: bool):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import IngestError, TractorError
-from .records import Annotation, Claim, Document, FailedFile, Label, Message, Transcript
+from .records import ASSISTANT, Annotation, Claim, Document, FailedFile, Label, Message, Transcript
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class BuildSummary:
     by_format: dict[str, int]
     by_model: dict[str, int]
     failures: tuple[FailedFile, ...]
+    duplicates: int = 0  # transcripts that repeat a kept one (``duplicate_of`` set)
+
+    @property
+    def distinct(self) -> int:
+        """Conversations, each counted once."""
+        return self.transcripts - self.duplicates
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -81,6 +87,7 @@ def corpus_posts(corpus: Path) -> list[Path]:
 def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _: None) -> BuildSummary:
     """Build the dataset folder ``config.out`` from ``config.corpus``. Each file's rows are
     streamed to the writer as soon as the file is done, so memory does not grow with the corpus."""
+    from .duplicates import DuplicateFinder
     from .privacy import Pseudonymizer
     from .publish.card import CardFacts, render_card
     from .publish.folder import DatasetWriter
@@ -89,22 +96,31 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
     scrubber = Pseudonymizer.from_environment(config.roster)
     formats, models, homeworks = Counter(), Counter(), Counter()
     failures, partial_sources = [], set()
+    duplicates, written_ids, n_duplicates = DuplicateFinder(), set(), 0
     with DatasetWriter(config.out) as writer:
         for rel, result in _process_all(files, config, scrubber):
             on_file(rel)
+            for t in result.transcripts:
+                t.duplicate_of = duplicates.check(t.transcript_id, [m.content for m in t.messages if m.role == ASSISTANT])
+            # an exact duplicate's claims and labels would be copies under the kept one's id
+            fresh = [c for c in result.claims if c.transcript_id not in written_ids]
             writer.write("transcripts", [_transcript_row(t) for t in result.transcripts])
-            writer.write("claims", [asdict(c) for c in result.claims])
-            writer.write("labels", [asdict(lb) for lb in result.labels])
+            writer.write("claims", [asdict(c) for c in fresh])
+            writer.write("labels", [asdict(lb) for lb in result.labels if lb.transcript_id not in written_ids])
             writer.write("errors", [asdict(f) for f in result.failures])
             for t in result.transcripts:
+                written_ids.add(t.transcript_id)
                 formats[t.format] += 1
-                models[t.model] += 1
-                homeworks[t.homework] += 1
+                n_duplicates += bool(t.duplicate_of)
+                if not t.duplicate_of:
+                    models[t.model] += 1
+                    homeworks[t.homework] += 1
                 if t.partial:
                     partial_sources.add(t.source)
             failures += result.failures
         facts = CardFacts(
             rows=dict(writer.counts), models=dict(models), homeworks=dict(homeworks),
+            duplicates=n_duplicates,
             key_versions=_key_versions(set(homeworks)), label_definitions=_label_definitions(),
         )
         writer.commit(render_card(facts))
@@ -113,6 +129,7 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
         files=len(files), transcripts=writer.counts["transcripts"], failed_files=len(failed_sources),
         claims=writer.counts["claims"], labels=writer.counts["labels"],
         by_format=dict(sorted(formats.items())), by_model=dict(sorted(models.items())), failures=tuple(failures),
+        duplicates=n_duplicates,
     )
 
 
@@ -229,7 +246,9 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
     if done is not None:
         result.claims, result.labels = done
         return result
-    for transcript in result.transcripts:
+    for i, transcript in enumerate(result.transcripts):
+        if any(t.transcript_id == transcript.transcript_id for t in result.transcripts[:i]):
+            continue  # the same conversation twice in one file (an export): its claims once
         stage = "extract"
         try:
             claims = extract_and_verify(transcript, config.verify, _verdict_cache(config.cache_dir))
@@ -269,7 +288,7 @@ def ingest(data: bytes, source: str, suffix: str, scrubber) -> tuple[list[Transc
         try:
             transcripts.append(to_transcript(doc, scrubber))
             if doc.partial:
-                failures.append(FailedFile(doc.source, "read", doc.partial))
+                failures.append(FailedFile(doc.source, "read", doc.damage))
         except IngestError as exc:
             failures.append(FailedFile(doc.source, exc.stage, str(exc)))
         except Exception as exc:

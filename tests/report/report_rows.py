@@ -28,11 +28,12 @@ def msgs(*pairs):
     return [{"role": role, "content": content} for role, content in pairs]
 
 
-def transcript(tid, model, messages, annotations=(), summary="", source=None, partial="", homework="hw09"):
+def transcript(tid, model, messages, annotations=(), summary="", source=None, partial=False, homework="hw09",
+               duplicate_of=""):
     return {"transcript_id": tid, "source": source or f"{tid}.txt", "format": "text", "model": model,
             "model_evidence": "student's statement", "homework": homework, "homework_evidence": "scaled dot product",
             "messages": messages, "annotations": [{"text": t, "after_message": i} for t, i in annotations],
-            "summary": summary, "partial": partial}
+            "summary": summary, "partial": partial, "duplicate_of": duplicate_of}
 
 
 def claim(tid, part, attempt, index, verdict, text, kind="expression", detail="", reference="", in_homework=True):
@@ -79,7 +80,7 @@ ROWS = {
         transcript(UNK, "unknown", msgs(
             ("user", "1(c)?"),
             ("assistant", "s = 2d"),
-        ), source="scan.pdf", partial="truncated PDF: recovered 1 of 3 pages", homework="hw09"),
+        ), source="scan.pdf", partial=True, homework="hw09"),
     ],
     "claims": [
         claim(GPT, "1c", 1, 1, "incorrect", "s = d", reference="\\sqrt{d}"),

@@ -105,7 +105,7 @@ def _card(ds: Dataset, t: dict) -> Card:
         (Strong("Model:"), " ", t["model"], f" ({t['model_evidence'] or 'no evidence recorded'})"),
         (Strong("Homework:"), " ", t["homework"], f" ({t['homework_evidence'] or 'no evidence recorded'})"),
         (Strong("Parts answered:"), " ", ", ".join(parts) or "none"),
-        (Strong("Format:"), " ", t["format"], *((" — partly recovered: ", t["partial"]) if t["partial"] else ())),
+        (Strong("Format:"), " ", t["format"], *((" — partly recovered: ", _damage(ds, t)) if t["partial"] else ())),
     ))]
     if t["summary"]:
         blocks.append(Verbatim(t["summary"], "student's summary"))
@@ -126,6 +126,11 @@ def _card(ds: Dataset, t: dict) -> Card:
         blocks += _turn_labels([lb for lb in labels if lb["message_index"] == i], "labels")
         blocks += [Verbatim(a["text"], "student's note") for a in t["annotations"] if a["after_message"] == i]
     return Card(f"t-{tid}", title, tuple(blocks))
+
+
+def _damage(ds: Dataset, t: dict) -> str:
+    """What was lost from a partly recovered file: its ``errors`` row."""
+    return "; ".join(e["error"] for e in ds.errors if e["source"] == t["source"]) or "no detail recorded"
 
 
 def _turn_labels(labels: list[dict], heading: str) -> list:
