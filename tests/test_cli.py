@@ -1,5 +1,6 @@
 """The command line through click's test runner: summaries, exit codes, clear errors."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -104,3 +105,59 @@ def test_no_posts_found(tmp_path, files):
     assert result.output.strip().splitlines() == [f"Error: no posts found in {corpus} (looked for .htm, .html, "
                                                    ".json, .markdown, .md, .pdf, .txt files)"]
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+POST = CORPUS / "000_c66c20e44076dd47.txt"
+
+
+# `claims` does not verify, so it shows no verdict column (it said `unverified` on every row);
+# its table fits the terminal at every width, claims wrapped rather than cut.
+@pytest.mark.parametrize("columns", [80, 120, 250])
+def test_claims_table_fits_without_verdicts(columns):
+    result = CliRunner().invoke(main, ["claims", str(POST)], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].split() == ["part", "in_hw", "att", "msg", "kind", "claim", "normalized", "detail"]
+    assert max(len(line) for line in lines[1:]) <= columns
+    assert "…" not in result.output
+
+
+# --json on every listing command: the same claims as the table, as data (no verdicts from `claims`).
+def test_claims_json():
+    table = CliRunner().invoke(main, ["claims", str(POST)], env={"COLUMNS": "400"}).output.splitlines()
+    result = CliRunner().invoke(main, ["claims", str(POST), "--json"])
+    assert result.exit_code == 0, result.output
+    [post] = json.loads(result.output)
+    assert (post["source"], post["model"], post["homework"]) == ("000_c66c20e44076dd47.txt", "chatgpt", "hw09")
+    rows = [line for line in table[3:] if not line.startswith(" ")]  # a wrapped row's next lines start blank
+    assert len(post["claims"]) == len(rows) and f"claims={len(post['claims'])}" in table[0]
+    assert all("verdict" not in c and "reference" not in c for c in post["claims"])
+    first = post["claims"][0]
+    assert rows[0].split()[:5] == [first["part"], "yes" if first["in_homework"] else "NO", str(first["attempt"]),
+                                    str(first["message_index"]), first["kind"]]
+
+
+def test_verify_json_and_table():
+    result = CliRunner().invoke(main, ["verify", str(POST), "--json"])
+    assert result.exit_code == 0, result.output
+    [post] = json.loads(result.output)
+    verdicts = {(c["part"], c["attempt"]): c["verdict"] for c in post["claims"]}
+    assert (verdicts[("1c", 1)], verdicts[("6b.i", 1)], verdicts[("6b.i", 2)]) == ("incorrect", "incorrect", "correct")
+    table = CliRunner().invoke(main, ["verify", str(POST)], env={"COLUMNS": "90"}).output.splitlines()
+    assert table[1].split() == ["part", "att", "msg", "kind", "verdict", "claim", "detail"]
+    assert max(len(line) for line in table) <= 90 and "…" not in "\n".join(table)
+
+
+# check-key: a table that fits (multi-line code answers stay inside their row), a summary line,
+# and --json with one object per check.
+@pytest.mark.parametrize("columns", [80, 160])
+def test_check_key_table_and_summary(columns):
+    result = CliRunner().invoke(main, ["check-key", "hw09"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    checks = json.loads(CliRunner().invoke(main, ["check-key", "hw09", "--json"]).output)
+    assert lines[-1] == f"{len(checks)} key checks: {len(checks)} passed, 0 failed"
+    assert max(len(line) for line in lines) <= columns
+    starts = [line.split()[0] for line in lines[2:-1] if not line.startswith(" ")]
+    assert starts == ["ok"] * len(checks)  # one row per check; continuation lines start blank
+    assert {c["homework"] for c in checks} == {"hw09"} and all(c["passed"] for c in checks)

@@ -92,46 +92,83 @@ def _one_file(path: Path, verify: bool):
     return result
 
 
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per transcript) instead of a table.")
+
+
 @main.command("claims")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_JSON
 @_domain_errors
-def claims(file):
-    """Show one post's homework parts, attempts and claims (not verified)."""
-    from .extract import format_claims_table
-
-    _show_claims(file, False, format_claims_table)
+def claims(file, as_json):
+    """Show one post's homework parts, attempts and claims (not verified: see `tractor verify`)."""
+    header = ("part", "in_hw", "att", "msg", "kind", "claim", "normalized", "detail")
+    _show_claims(file, False, as_json, header, lambda c: (
+        c.part, "yes" if c.in_homework else "NO", str(c.attempt), str(c.message_index), c.kind, c.claim,
+        c.normalized, c.detail))
 
 
 @main.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_JSON
 @_domain_errors
-def verify(file):
+def verify(file, as_json):
     """Show one post's claims with the verifier's verdicts and details."""
-    from .verify import format_verdicts_table
+    header = ("part", "att", "msg", "kind", "verdict", "claim", "detail")
+    _show_claims(file, True, as_json, header, lambda c: (
+        c.part, str(c.attempt), str(c.message_index), c.kind, c.verdict, c.normalized or c.claim, c.detail))
 
-    _show_claims(file, True, format_verdicts_table)
+
+# Fields a `claims --json` row leaves out: nothing was verified, so they would only say so.
+_UNVERIFIED_FIELDS = ("verdict", "reference")
 
 
-def _show_claims(file: Path, verify: bool, table) -> None:
+def _show_claims(file: Path, verify: bool, as_json: bool, header: tuple[str, ...], row) -> None:
+    import json
+    from dataclasses import asdict
+
+    from .terminal import table
+
     result = _one_file(file, verify=verify)
+    if as_json:
+        out = []
+        for t in result.transcripts:
+            claims = [asdict(c) for c in result.claims if c.transcript_id == t.transcript_id]
+            if not verify:
+                claims = [{k: v for k, v in c.items() if k not in _UNVERIFIED_FIELDS} for c in claims]
+            out.append({"source": t.source, "transcript_id": t.transcript_id, "model": t.model,
+                        "homework": t.homework, "messages": len(t.messages), "claims": claims})
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
     for t in result.transcripts:
-        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}")
-        click.echo(table([c for c in result.claims if c.transcript_id == t.transcript_id]))
+        mine = [c for c in result.claims if c.transcript_id == t.transcript_id]
+        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}  "
+                   f"claims={len(mine)}")
+        click.echo(table(header, [row(c) for c in mine]))
 
 
 @main.command("check-key")
 @click.argument("homework", required=False)
+@_JSON
 @_domain_errors
-def check_key(homework):
+def check_key(homework, as_json):
     """Check that every reference answer passes its own check and known-wrong answers fail."""
+    import json
+
     from . import homeworks
+    from .terminal import table
     from .verify import check_key as run_check
 
-    failed = 0
-    for name in [homework] if homework else homeworks.names():
-        for part, answer, passed, detail in run_check(homeworks.get(name)):
-            failed += not passed
-            click.echo(f"{'ok  ' if passed else 'FAIL'} {name} {part:7} {answer[:60]:60} {detail}")
+    checks = [(name, part, answer, passed, detail)
+              for name in ([homework] if homework else homeworks.names())
+              for part, answer, passed, detail in run_check(homeworks.get(name))]
+    failed = sum(not passed for *_, passed, _ in checks)
+    if as_json:
+        click.echo(json.dumps([{"homework": n, "part": p, "answer": a, "passed": ok, "detail": d}
+                               for n, p, a, ok, d in checks], ensure_ascii=False, indent=2))
+    else:
+        click.echo(table(("status", "homework", "part", "answer", "detail"),
+                         [("ok" if ok else "FAIL", n, p, a, d) for n, p, a, ok, d in checks]))
+        click.echo(f"{_n(len(checks), 'key check')}: {len(checks) - failed} passed, {failed} failed")
     if failed:
         raise click.ClickException(f"{failed} key checks failed")
 
