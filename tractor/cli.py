@@ -214,16 +214,18 @@ def _build_for_eval(gold_dir: Path, corpus: Path | None, tmp: Path) -> Path:
 @click.argument("dataset", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Report file [default: report.html, or report.md with --format md].")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: the whole report in one file; md: a short summary for a forum post.")
+@click.option("--full", is_flag=True, help="With --format md: every section, not the summary.")
 @_domain_errors
-def report(dataset, out, fmt):
+def report(dataset, out, fmt, full):
     """Write the course retrospective for DATASET (a folder built by build-dataset)."""
     from .report import REPORT_STEPS, build_report
 
     out = out or Path(f"report.{fmt}")
     with click.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr,
                            item_show_func=lambda s: s) as bar:
-        written = build_report(dataset, out, fmt, on_step=lambda step: bar.update(1, step))
+        written = build_report(dataset, out, fmt, on_step=lambda step: bar.update(1, step), full=full)
     click.echo(f"wrote {written}")
 
 

@@ -114,6 +114,8 @@ ROWS = {
         label(GEM, "1c", "flip_to_wrong", 5, "Apologies, it should be s = d."),
         label(GEM, "6e", "invented_subpart", 3, "6(e): the kernel is PSD.", detector="rule"),
         label(CLA, "3b", "non_minimal_fix", 1, "also rename every variable"),
+        # a self-correction the verifier cannot back: 4b stayed unverified (unverified -> unverified)
+        label(CLA, "4b", "self_corrected", 1, "Let me redo that: O(n) ish", detector="rule", confidence=0.7),
         label(CLA, "", "misattributed_citation", 1, "Vaswani et al. (2019)", detector="rule", confidence=0.9),
         label(UNK, "1c", "other_error", 1, "s = 2d"),
     ],

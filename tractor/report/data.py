@@ -109,6 +109,18 @@ def load_dataset_folder(folder: Path, label_definitions: dict[str, str] | None =
                    dict(label_definitions), repeats, {config: len(r) for config, r in rows.items()})
 
 
+def explain(ds: Dataset, label: str) -> str:
+    """One line on what a label means, for the key findings: the labeller's explanation table
+    when it has one (``tractor.label.LABEL_EXPLANATIONS``: an ``other_error`` says which errors it
+    gathers), else the label's definition."""
+    try:
+        from ..label import LABEL_EXPLANATIONS as explanations
+    except ImportError:
+        explanations = {}
+    text = explanations.get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
+    return text if text.endswith(".") else text + "."
+
+
 def default_label_definitions() -> dict[str, str]:
     """The labeller's definitions; empty when the labeller is not installed (the report then
     lists the label names it finds, without definitions)."""
