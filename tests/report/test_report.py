@@ -271,7 +271,7 @@ def test_duplicates_counted_once(tmp_path):
     rows = {**ROWS, "transcripts": [*ROWS["transcripts"], copy]}
     write_dataset(tmp_path / "ds", rows, card_for(rows))
     page = build_report(tmp_path / "ds", tmp_path / "r.html", label_definitions=LABEL_DEFINITIONS).read_text()
-    assert "4 transcripts from 4 files" in page and "Duplicates: 1 post repeated a conversation" in page
+    assert "4 transcripts from 5 files" in page and "Duplicates: 1 post repeated a conversation" in page
     assert "<strong>3 of 8</strong> judged first attempts" in page
 
 

@@ -34,7 +34,7 @@ def plural(n: int, noun: str) -> str:
 
 def run_header(ds: Dataset) -> list:
     built_with, keys = card_versions(ds.card)
-    sources = {t["source"].split("#")[0] for t in ds.transcripts}
+    sources = {t["source"].split("#")[0] for t in ds.all_transcripts}
     failed = failed_sources(ds)
     repeats = Counter(t["duplicate_of"] for t in ds.duplicates)
     blocks = [
