@@ -260,6 +260,8 @@ def test_markdown_summary(dataset, tmp_path):
     assert "Click a card" not in text and "~~~text" not in text  # no transcript in full
     assert "| 1c |" in text and "Key findings" in text
     assert not (tmp_path / "post_files").exists()
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    assert set(re.findall(r"\]\(#([^)]+)\)", text)) <= anchors  # no link to a section left out
 
 
 # Duplicates are counted once: a second copy of a transcript (its duplicate_of set) changes no number.

@@ -60,7 +60,7 @@ def build_report(dataset: Path, out: Path, fmt: str = "html", on_step: Callable[
         if not summary or name in SUMMARY_STEPS:
             body += build()
     if summary:
-        body = [b for b in body if not isinstance(b, Figure)] + [
+        body = _unlink_missing([b for b in body if not isinstance(b, Figure)]) + [
             Heading(2, "The full report", "full-report"),
             para("Figures, every label with examples, where students and the verifier disagree, what stayed "
                  "unverified, and the transcripts are in the HTML report: ",
@@ -82,4 +82,31 @@ def build_report(dataset: Path, out: Path, fmt: str = "html", on_step: Callable[
         (out.parent / rel).parent.mkdir(parents=True, exist_ok=True)
         (out.parent / rel).write_bytes(data)
     out.write_text(text, encoding="utf-8")
+    return out
+
+
+def _unlink_missing(blocks: list) -> list:
+    """The summary's links to sections it leaves out (a label, a transcript card) become plain
+    text: a forum post must not hold links that go nowhere."""
+    from dataclasses import replace
+
+    from .blocks import Bullets, Link, Para, Table
+
+    anchors = {f"#{b.anchor}" for b in blocks if getattr(b, "anchor", "")}
+
+    def inline(parts):
+        return tuple(p.text if isinstance(p, Link) and p.href not in anchors else p for p in parts)
+
+    def cell(value):
+        return inline(value) if isinstance(value, tuple) else inline((value,))[0]
+
+    out = []
+    for b in blocks:
+        if isinstance(b, Para):
+            b = Para(inline(b.parts))
+        elif isinstance(b, Bullets):
+            b = Bullets(tuple(inline(item) for item in b.items))
+        elif isinstance(b, Table):
+            b = replace(b, rows=tuple(tuple(cell(v) for v in row) for row in b.rows))
+        out.append(b)
     return out
