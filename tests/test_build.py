@@ -97,6 +97,40 @@ def test_warm_rebuild_reads_the_cache(corpus, cold, tmp_path):
     assert folder_bytes(tmp_path / "out") == folder_bytes(cold[0])
 
 
+# The cache is keyed by a file's content (and the tool and models), not its name: renamed, moved
+# into a sub-folder or copied, every post is served from the cache (no new entry is written) and
+# the rows name the files as they are now, byte for byte as a build without the cache.
+@pytest.mark.parametrize("renames", [
+    {"000_c66c20e44076dd47.txt": "renamed.txt"},  # renamed
+    {"002_dae959164a571601.pdf": "week9/scan.pdf"},  # moved into a sub-folder
+    {"off_topic.txt": "off topic (copy).txt", "002_dae959164a571601.txt": "b/c/post.TXT"},  # several at once
+    {"000_c66c20e44076dd47.txt": "zz_last.txt"},  # renamed to a later place in the corpus order
+])
+def test_renamed_files_read_the_cache(corpus, cold, tmp_path, renames):
+    _, cache, entries = cold
+    moved = tmp_path / "corpus"
+    shutil.copytree(corpus, moved)
+    for old, new in renames.items():
+        (moved / new).parent.mkdir(parents=True, exist_ok=True)
+        (moved / old).rename(moved / new)
+    build_dataset(BuildConfig(corpus=moved, out=tmp_path / "cached", verify=False, cache_dir=cache))
+    assert cache_entries(cache) == entries
+    build_dataset(BuildConfig(corpus=moved, out=tmp_path / "fresh", verify=False))
+    assert folder_bytes(tmp_path / "cached") == folder_bytes(tmp_path / "fresh")
+    assert set(renames.values()) <= {t["source"] for t in read_config(tmp_path / "cached", "transcripts")}
+
+
+# A copy with the same bytes under another suffix is read by another reader: not the same entry.
+def test_cache_key_holds_the_suffix(tmp_path):
+    from tractor.build_cache import BuildCache
+    from tractor.records import FailedFile
+
+    cache = BuildCache(tmp_path, "salt")
+    cache.put("d" * 64, ".txt", "a.txt", [], [FailedFile("a.txt", "read", "x")])
+    assert cache.get("d" * 64, ".md", "a.md") is None
+    assert cache.get("d" * 64, ".TXT", "b/B.TXT") == ([], [FailedFile("b/B.TXT", "read", "x")])
+
+
 # Editing a homework's answer-key folder re-processes the claims of that homework's posts only:
 # one new claims entry per hw09 file, none for the off-topic post, no new transcript entries.
 def test_changed_key_reprocesses_only_its_homework(corpus, cold, tmp_path, monkeypatch):
@@ -236,7 +270,8 @@ def test_bad_inputs_nothing_else(bad_build):
     assert {e["source"] for e in errors} == set(BAD_INPUT_ERRORS)
     assert set(transcripts) == set(BAD_INPUT_TRANSCRIPTS)
     assert summary.failed_files == len(BAD_INPUT_ERRORS) - 1
-    assert transcripts["truncated_no_trailer.pdf"]["partial"].startswith("truncated PDF")
+    assert transcripts["truncated_no_trailer.pdf"]["partial"] is True
+    assert {t["partial"] for name, t in transcripts.items() if name != "truncated_no_trailer.pdf"} == {False}
 
 
 # A change to the package's code (a reader fixed without a version bump) changes the cache salt,
@@ -306,3 +341,74 @@ def test_worker_returns_freed_tensors_to_the_system():
     growth = subprocess.run([sys.executable, "-c", _VERIFY_Q1_AND_REPORT_GROWTH], env=ENV, cwd=REPO,
                             capture_output=True, text=True, check=True).stdout
     assert float(growth) < 80, growth
+
+
+# Workers import the package the build runs, whatever the current folder holds: run from a folder
+# that holds another folder named `tractor` (the clone's own folder, seen from its parent, or an
+# unrelated package), a --jobs 2 build still loads every file (the fork server used to start with
+# the current folder first on its path and import the wrong `tractor`: ImportError, BrokenProcessPool).
+@pytest.mark.parametrize("impostor", [
+    {"__init__.py": "__version__ = '9.9'\n", "cli.py": ""},  # an unrelated project's package named tractor
+    {"__init__.py": "", "README.md": "a clone's folder seen from its parent\n"},  # a package with nothing in it
+])
+def test_workers_import_the_running_package(corpus, tmp_path, impostor):
+    here = tmp_path / "home"
+    for name, text in impostor.items():
+        (here / "tractor" / name).parent.mkdir(parents=True, exist_ok=True)
+        (here / "tractor" / name).write_text(text)
+    runner = tmp_path / "bin" / "build.py"  # like the console script: its own folder first on sys.path
+    runner.parent.mkdir()
+    runner.write_text(
+        "import sys\nfrom pathlib import Path\nfrom tractor.pipeline import BuildConfig, build_dataset\n"
+        "if __name__ == '__main__':\n"
+        "    s = build_dataset(BuildConfig(corpus=Path(sys.argv[1]), out=Path('ds'), jobs=2, verify=False))\n"
+        "    print(s.transcripts, s.failed_files)\n")
+    env = {**ENV, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, str(runner), str(corpus)], cwd=here, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert (done.returncode, done.stdout.split()) == (0, ["4", "0"]), done.stderr[-2000:]
+
+
+# The bundled corpus is three posts in several formats (text, PDF, raw-LaTeX PDF, saved page):
+# three distinct conversations, each other file a duplicate naming its post's kept transcript
+# (the text version, first in corpus order). Every row is kept; claims and labels are written for
+# a duplicate only when its turns differ (the readers' outputs are each scored in `tractor eval`).
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled") / "ds"
+    summary = build_dataset(BuildConfig(corpus=CORPUS, out=out, verify=False))
+    return summary, {t["source"]: t for t in read_config(out, "transcripts")}
+
+
+def test_bundled_corpus_three_posts(bundled):
+    summary, rows = bundled
+    assert (summary.transcripts, summary.distinct, summary.duplicates) == (9, 3, 6)
+    assert sum(summary.by_model.values()) == 3  # models counted once per conversation
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("html/001_c77c6757d0383bc8.html", "001_c77c6757d0383bc8.txt"),
+    ("pdf/000_c66c20e44076dd47.pdf", "000_c66c20e44076dd47.txt"),
+    ("pdf/000_c66c20e44076dd47.rawtex.pdf", "000_c66c20e44076dd47.txt"),
+    ("pdf/001_c77c6757d0383bc8.pdf", "001_c77c6757d0383bc8.txt"),
+    ("pdf/002_dae959164a571601.pdf", "002_dae959164a571601.txt"),
+    ("pdf/002_dae959164a571601.rawtex.pdf", "002_dae959164a571601.txt"),
+    ("000_c66c20e44076dd47.txt", None), ("001_c77c6757d0383bc8.txt", None), ("002_dae959164a571601.txt", None),
+])
+def test_bundled_corpus_duplicate_of(bundled, source, kept):
+    _, rows = bundled
+    assert rows[source]["duplicate_of"] == (rows[kept]["transcript_id"] if kept else "")
+
+
+# A file posted twice (same bytes, another name): the copy's row names the first; its claims and
+# labels are not written again under the same id, so nothing is counted twice.
+def test_exact_copy_counted_once(corpus, cold, tmp_path):
+    doubled = tmp_path / "corpus"
+    shutil.copytree(corpus, doubled)
+    shutil.copy(doubled / "000_c66c20e44076dd47.txt", doubled / "zz_reposted.txt")
+    summary = build_dataset(BuildConfig(corpus=doubled, out=tmp_path / "out", verify=False, cache_dir=cold[1]))
+    rows = {t["source"]: t for t in read_config(tmp_path / "out", "transcripts")}
+    assert rows["zz_reposted.txt"]["duplicate_of"] == rows["000_c66c20e44076dd47.txt"]["transcript_id"]
+    assert (summary.transcripts, summary.duplicates) == (5, 2)  # the copy, and the sample post's PDF
+    for config in ("claims", "labels"):
+        assert read_config(tmp_path / "out", config) == read_config(cold[0], config)

@@ -19,7 +19,7 @@ def _transcript(tid, source, user, assistant, model="chatgpt-5.1", homework="hw0
     messages = [{"role": r, "content": f"{r} {i}"} for i, r in enumerate(["user"] * user + ["assistant"] * assistant)]
     return {"transcript_id": tid, "source": source, "format": "text", "model": model, "model_evidence": "",
             "homework": homework, "homework_evidence": "", "messages": messages, "annotations": [],
-            "summary": "", "partial": ""}
+            "summary": "", "partial": False, "duplicate_of": ""}
 
 
 def _claim(tid, part, attempt, verdict):

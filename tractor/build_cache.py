@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from . import __version__
 from .paths import data_dir
 from .records import Annotation, Claim, FailedFile, Label, Message, Transcript
 
-_FORMAT = 1
+_FORMAT = 2  # 2: entries keyed by content and suffix, not the file's name
 # Data files whose change must invalidate cached transcripts (not the answer keys: see above).
 _DATA_GLOBS = ("models/*", "models.toml", "segment/*")
 # Data files that shape claims and labels besides the answer keys (hashed per homework below).
@@ -80,37 +80,49 @@ def result_context(verify: bool, homeworks: set[str]) -> str:
 
 
 class BuildCache:
-    """File-content-addressed store of per-file ingest results."""
+    """File-content-addressed store of per-file ingest results.
+
+    Entries are keyed by the file's bytes and suffix (which picks its reader), never its name: a
+    post renamed, moved or copied is served from the cache, its rows re-stamped with the name it
+    has now."""
 
     def __init__(self, root: Path, salt: str):
         self.root = Path(root) / salt
 
-    def _path(self, digest: str, source: str, context: str = "") -> Path:
-        key = f"{digest}|{source}" + (f"|result|{context}" if context else "")
+    def _path(self, digest: str, suffix: str, context: str = "") -> Path:
+        key = f"{digest}|{suffix.lower()}" + (f"|result|{context}" if context else "")
         name = hashlib.sha256(key.encode()).hexdigest()
         return self.root / name[:2] / f"{name}.json"
 
-    def get(self, digest: str, source: str) -> tuple[list[Transcript], list[FailedFile]] | None:
+    def get(self, digest: str, suffix: str, source: str) -> tuple[list[Transcript], list[FailedFile]] | None:
+        """The transcripts and failures stored for these bytes, named ``source``."""
         try:
-            raw = json.loads(self._path(digest, source).read_text(encoding="utf-8"))
-            return ([_transcript(t) for t in raw["transcripts"]], [FailedFile(**f) for f in raw["failures"]])
+            raw = json.loads(self._path(digest, suffix).read_text(encoding="utf-8"))
+            stored = raw["source"]
+
+            def rename(name: str) -> str:
+                return source + name[len(stored):] if name.startswith(stored) else name
+
+            transcripts = [replace(_transcript(t), source=rename(t["source"])) for t in raw["transcripts"]]
+            return transcripts, [replace(FailedFile(**f), source=rename(f["source"])) for f in raw["failures"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, digest: str, source: str, transcripts: list[Transcript], failures: list[FailedFile]) -> None:
-        self._write(self._path(digest, source), {"transcripts": [asdict(t) for t in transcripts],
+    def put(self, digest: str, suffix: str, source: str, transcripts: list[Transcript],
+            failures: list[FailedFile]) -> None:
+        self._write(self._path(digest, suffix), {"source": source, "transcripts": [asdict(t) for t in transcripts],
                                                  "failures": [asdict(f) for f in failures]})
 
-    def get_result(self, digest: str, source: str, context: str) -> tuple[list[Claim], list[Label]] | None:
+    def get_result(self, digest: str, suffix: str, context: str) -> tuple[list[Claim], list[Label]] | None:
         """The claims and labels stored for a file under ``context`` (:func:`result_context`)."""
         try:
-            raw = json.loads(self._path(digest, source, context).read_text(encoding="utf-8"))
+            raw = json.loads(self._path(digest, suffix, context).read_text(encoding="utf-8"))
             return [Claim(**c) for c in raw["claims"]], [Label(**lb) for lb in raw["labels"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put_result(self, digest: str, source: str, context: str, claims: list[Claim], labels: list[Label]) -> None:
-        self._write(self._path(digest, source, context), {"claims": [asdict(c) for c in claims],
+    def put_result(self, digest: str, suffix: str, context: str, claims: list[Claim], labels: list[Label]) -> None:
+        self._write(self._path(digest, suffix, context), {"claims": [asdict(c) for c in claims],
                                                           "labels": [asdict(lb) for lb in labels]})
 
     @staticmethod

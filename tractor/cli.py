@@ -51,17 +51,21 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
     """Build a Hugging Face dataset folder from CORPUS (default: the bundled sample corpus)."""
     from .build_cache import default_cache_dir
     from .paths import bundled_corpus
-    from .pipeline import BuildConfig, build_dataset as build, corpus_files
+    from .pipeline import BuildConfig, build_dataset as build, corpus_posts
+    from .progress import ProgressLine, throughput
 
     corpus = corpus or bundled_corpus()
     config = BuildConfig(corpus=corpus, out=out, jobs=jobs, roster=roster, verify=not no_verify,
                          cache_dir=None if no_cache else cache_dir or default_cache_dir())
-    total = len(corpus_files(corpus))
-    with click.progressbar(length=total, label="ingesting", file=sys.stderr,
-                           item_show_func=lambda s: s) as bar:
-        summary = build(config, on_file=lambda rel: bar.update(1, rel))
-    click.echo(f"read {summary.files} files: {summary.transcripts} transcripts, "
-               f"{summary.failed_files} files failed, {summary.claims} claims, {summary.labels} labels")
+    progress = ProgressLine(len(corpus_posts(corpus)), sys.stderr)
+    try:
+        summary = build(config, on_file=progress.update)
+    finally:
+        progress.close()
+    click.echo(f"read {_n(summary.files, 'file')}: {_n(summary.transcripts, 'transcript')} "
+               f"({summary.distinct} distinct, {_n(summary.duplicates, 'duplicate')}), "
+               f"{_n(summary.failed_files, 'file')} failed, {_n(summary.claims, 'claim')}, {_n(summary.labels, 'label')} "
+               + throughput(summary.files, progress.meter.elapsed()))
     click.echo("by format: " + (", ".join(f"{k} {v}" for k, v in summary.by_format.items()) or "none"))
     click.echo("by model:  " + (", ".join(f"{k} {v}" for k, v in summary.by_model.items()) or "none"))
     if summary.sandbox:
@@ -71,6 +75,10 @@ def build_dataset(corpus, out, jobs, roster, strict, no_verify, cache_dir, no_ca
     click.echo(f"wrote {out}")
     if strict and summary.failed_files:
         raise click.ClickException(f"{summary.failed_files} files failed (--strict)")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _one_file(path: Path, verify: bool):
@@ -86,46 +94,83 @@ def _one_file(path: Path, verify: bool):
     return result
 
 
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per transcript) instead of a table.")
+
+
 @main.command("claims")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_JSON
 @_domain_errors
-def claims(file):
-    """Show one post's homework parts, attempts and claims (not verified)."""
-    from .extract import format_claims_table
-
-    _show_claims(file, False, format_claims_table)
+def claims(file, as_json):
+    """Show one post's homework parts, attempts and claims (not verified: see `tractor verify`)."""
+    header = ("part", "in_hw", "att", "msg", "kind", "claim", "normalized", "detail")
+    _show_claims(file, False, as_json, header, lambda c: (
+        c.part, "yes" if c.in_homework else "NO", str(c.attempt), str(c.message_index), c.kind, c.claim,
+        c.normalized, c.detail))
 
 
 @main.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_JSON
 @_domain_errors
-def verify(file):
+def verify(file, as_json):
     """Show one post's claims with the verifier's verdicts and details."""
-    from .verify import format_verdicts_table
+    header = ("part", "att", "msg", "kind", "verdict", "claim", "detail")
+    _show_claims(file, True, as_json, header, lambda c: (
+        c.part, str(c.attempt), str(c.message_index), c.kind, c.verdict, c.normalized or c.claim, c.detail))
 
-    _show_claims(file, True, format_verdicts_table)
+
+# Fields a `claims --json` row leaves out: nothing was verified, so they would only say so.
+_UNVERIFIED_FIELDS = ("verdict", "reference")
 
 
-def _show_claims(file: Path, verify: bool, table) -> None:
+def _show_claims(file: Path, verify: bool, as_json: bool, header: tuple[str, ...], row) -> None:
+    import json
+    from dataclasses import asdict
+
+    from .terminal import table
+
     result = _one_file(file, verify=verify)
+    if as_json:
+        out = []
+        for t in result.transcripts:
+            claims = [asdict(c) for c in result.claims if c.transcript_id == t.transcript_id]
+            if not verify:
+                claims = [{k: v for k, v in c.items() if k not in _UNVERIFIED_FIELDS} for c in claims]
+            out.append({"source": t.source, "transcript_id": t.transcript_id, "model": t.model,
+                        "homework": t.homework, "messages": len(t.messages), "claims": claims})
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
     for t in result.transcripts:
-        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}")
-        click.echo(table([c for c in result.claims if c.transcript_id == t.transcript_id]))
+        mine = [c for c in result.claims if c.transcript_id == t.transcript_id]
+        click.echo(f"{t.source}  model={t.model}  homework={t.homework}  messages={len(t.messages)}  "
+                   f"claims={len(mine)}")
+        click.echo(table(header, [row(c) for c in mine]))
 
 
 @main.command("check-key")
 @click.argument("homework", required=False)
+@_JSON
 @_domain_errors
-def check_key(homework):
+def check_key(homework, as_json):
     """Check that every reference answer passes its own check and known-wrong answers fail."""
+    import json
+
     from . import homeworks
+    from .terminal import table
     from .verify import check_key as run_check
 
-    failed = 0
-    for name in [homework] if homework else homeworks.names():
-        for part, answer, passed, detail in run_check(homeworks.get(name)):
-            failed += not passed
-            click.echo(f"{'ok  ' if passed else 'FAIL'} {name} {part:7} {answer[:60]:60} {detail}")
+    checks = [(name, part, answer, passed, detail)
+              for name in ([homework] if homework else homeworks.names())
+              for part, answer, passed, detail in run_check(homeworks.get(name))]
+    failed = sum(not passed for *_, passed, _ in checks)
+    if as_json:
+        click.echo(json.dumps([{"homework": n, "part": p, "answer": a, "passed": ok, "detail": d}
+                               for n, p, a, ok, d in checks], ensure_ascii=False, indent=2))
+    else:
+        click.echo(table(("status", "homework", "part", "answer", "detail"),
+                         [("ok" if ok else "FAIL", n, p, a, d) for n, p, a, ok, d in checks]))
+        click.echo(f"{_n(len(checks), 'key check')}: {len(checks) - failed} passed, {failed} failed")
     if failed:
         raise click.ClickException(f"{failed} key checks failed")
 
@@ -201,16 +246,18 @@ def _build_for_eval(gold_dir: Path, corpus: Path | None, tmp: Path) -> Path:
 @click.argument("dataset", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Report file [default: report.html, or report.md with --format md].")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: the whole report in one file; md: a short summary for a forum post.")
+@click.option("--full", is_flag=True, help="With --format md: every section, not the summary.")
 @_domain_errors
-def report(dataset, out, fmt):
+def report(dataset, out, fmt, full):
     """Write the course retrospective for DATASET (a folder built by build-dataset)."""
     from .report import REPORT_STEPS, build_report
 
     out = out or Path(f"report.{fmt}")
     with click.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr,
                            item_show_func=lambda s: s) as bar:
-        written = build_report(dataset, out, fmt, on_step=lambda step: bar.update(1, step))
+        written = build_report(dataset, out, fmt, on_step=lambda step: bar.update(1, step), full=full)
     click.echo(f"wrote {written}")
 
 

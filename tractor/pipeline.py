@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import IngestError, TractorError
-from .records import Annotation, Claim, Document, FailedFile, Label, Message, Transcript
+from .records import ASSISTANT, Annotation, Claim, Document, FailedFile, Label, Message, Transcript
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ class BuildSummary:
     by_model: dict[str, int]
     failures: tuple[FailedFile, ...]
     sandbox: str = ""  # why code claims were not run, when they were not
+    duplicates: int = 0  # transcripts that repeat a kept one (``duplicate_of`` set)
+
+    @property
+    def distinct(self) -> int:
+        """Conversations, each counted once."""
+        return self.transcripts - self.duplicates
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -68,35 +74,56 @@ def corpus_files(corpus: Path) -> list[Path]:
     )
 
 
+def corpus_posts(corpus: Path) -> list[Path]:
+    """:func:`corpus_files`, and a :class:`~tractor.errors.TractorError` when there are none: a
+    build with nothing to read must not replace a dataset with an empty one."""
+    from .ingest import SUPPORTED_SUFFIXES
+
+    files = corpus_files(corpus)
+    if not files:
+        raise TractorError(f"no posts found in {corpus} (looked for {', '.join(sorted(SUPPORTED_SUFFIXES))} files)")
+    return files
+
+
 def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _: None) -> BuildSummary:
     """Build the dataset folder ``config.out`` from ``config.corpus``. Each file's rows are
     streamed to the writer as soon as the file is done, so memory does not grow with the corpus."""
+    from .duplicates import DuplicateFinder
     from .privacy import Pseudonymizer
     from .publish.card import CardFacts, render_card
     from .publish.folder import DatasetWriter
     from .verify.sandboxes import NO_SANDBOX
 
-    files = corpus_files(config.corpus)
+    files = corpus_posts(config.corpus)
     scrubber = Pseudonymizer.from_environment(config.roster)
     formats, models, homeworks = Counter(), Counter(), Counter()
     failures, partial_sources, no_sandbox = [], set(), False
+    duplicates, written_ids, n_duplicates = DuplicateFinder(), set(), 0
     with DatasetWriter(config.out) as writer:
         for rel, result in _process_all(files, config, scrubber):
             on_file(rel)
+            for t in result.transcripts:
+                t.duplicate_of = duplicates.check(t.transcript_id, [m.content for m in t.messages if m.role == ASSISTANT])
+            # an exact duplicate's claims and labels would be copies under the kept one's id
+            fresh = [c for c in result.claims if c.transcript_id not in written_ids]
             writer.write("transcripts", [_transcript_row(t) for t in result.transcripts])
-            writer.write("claims", [asdict(c) for c in result.claims])
-            writer.write("labels", [asdict(lb) for lb in result.labels])
+            writer.write("claims", [asdict(c) for c in fresh])
+            writer.write("labels", [asdict(lb) for lb in result.labels if lb.transcript_id not in written_ids])
             writer.write("errors", [asdict(f) for f in result.failures])
             for t in result.transcripts:
+                written_ids.add(t.transcript_id)
                 formats[t.format] += 1
-                models[t.model] += 1
-                homeworks[t.homework] += 1
+                n_duplicates += bool(t.duplicate_of)
+                if not t.duplicate_of:
+                    models[t.model] += 1
+                    homeworks[t.homework] += 1
                 if t.partial:
                     partial_sources.add(t.source)
             failures += result.failures
             no_sandbox = no_sandbox or any(NO_SANDBOX in c.detail for c in result.claims)
         facts = CardFacts(
             rows=dict(writer.counts), models=dict(models), homeworks=dict(homeworks),
+            duplicates=n_duplicates,
             key_versions=_key_versions(set(homeworks)), label_definitions=_label_definitions(),
         )
         writer.commit(render_card(facts))
@@ -106,6 +133,7 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
         claims=writer.counts["claims"], labels=writer.counts["labels"],
         by_format=dict(sorted(formats.items())), by_model=dict(sorted(models.items())), failures=tuple(failures),
         sandbox=f"{NO_SANDBOX}: code claims left unverified" if no_sandbox else "",
+        duplicates=n_duplicates,
     )
 
 
@@ -140,12 +168,40 @@ def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_WORKER_PRELOAD)
+    _start_forkserver()
     generation, broker = FILES_PER_WORKER * config.jobs, SandboxBroker()
     try:
         for start in range(0, len(jobs), generation):
             yield from _pool_generation(jobs[start:start + generation], config, scrubber, ctx, broker)
     finally:
         broker.close()
+
+
+def _start_forkserver() -> None:
+    """Start the fork server on the path this process imported tractor from.
+
+    The fork server is a ``python -c`` child, so its path starts with the current folder, and
+    Python 3.11 ignores the parent's path it is handed: run from a folder that holds another
+    ``tractor`` (a clone's folder, seen from its parent), the workers imported that one and died.
+    It is started here with the current folder left off its path (``PYTHONSAFEPATH``) and this
+    package's own folder first, so the workers import the package the build runs. A fork server
+    already running was started here before, the same way."""
+    import os
+    from multiprocessing import forkserver
+
+    names = ("PYTHONPATH", "PYTHONSAFEPATH")
+    saved = {name: os.environ.get(name) for name in names}
+    package_root = str(Path(__file__).resolve().parent.parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, saved["PYTHONPATH"]]))
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _pool_generation(jobs, config, scrubber, ctx, broker) -> Iterator[tuple[str, FileResult]]:
@@ -184,18 +240,20 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
         result.failures.append(FailedFile(safe_rel, "read", f"cannot read file: {exc.strerror}"))
         return result
     cache, digest = _build_cache(config, scrubber), hashlib.sha256(data).hexdigest()
-    cached = cache.get(digest, safe_rel) if cache else None
+    cached = cache.get(digest, path.suffix, safe_rel) if cache else None
     if cached is None:
         cached = ingest(data, safe_rel, path.suffix, scrubber)
         if cache:
-            cache.put(digest, safe_rel, *cached)
+            cache.put(digest, path.suffix, safe_rel, *cached)
     result.transcripts, result.failures = cached[0], list(cached[1])
     context = _result_context(config, result.transcripts) if cache else ""
-    done = cache.get_result(digest, safe_rel, context) if cache else None
+    done = cache.get_result(digest, path.suffix, context) if cache else None
     if done is not None:
         result.claims, result.labels = done
         return result
-    for transcript in result.transcripts:
+    for i, transcript in enumerate(result.transcripts):
+        if any(t.transcript_id == transcript.transcript_id for t in result.transcripts[:i]):
+            continue  # the same conversation twice in one file (an export): its claims once
         stage = "extract"
         try:
             claims = extract_and_verify(transcript, config.verify, _verdict_cache(config.cache_dir))
@@ -209,7 +267,7 @@ def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileRes
 
     if cache and len(result.failures) == len(cached[1]) and not any(
             is_transient(c.verdict, c.detail) for c in result.claims):
-        cache.put_result(digest, safe_rel, context, result.claims, result.labels)
+        cache.put_result(digest, path.suffix, context, result.claims, result.labels)
     return result
 
 
@@ -238,7 +296,7 @@ def ingest(data: bytes, source: str, suffix: str, scrubber) -> tuple[list[Transc
         try:
             transcripts.append(to_transcript(doc, scrubber))
             if doc.partial:
-                failures.append(FailedFile(doc.source, "read", doc.partial))
+                failures.append(FailedFile(doc.source, "read", doc.damage))
         except IngestError as exc:
             failures.append(FailedFile(doc.source, exc.stage, str(exc)))
         except Exception as exc:
@@ -252,7 +310,10 @@ def _build_cache(config: BuildConfig, scrubber):
     from .build_cache import BuildCache, build_salt
 
     roster = hashlib.sha256(config.roster.read_bytes()).hexdigest() if config.roster else ""
-    return BuildCache(config.cache_dir, build_salt(scrubber.pseudonym(f"tractor build cache|{roster}")))
+    # names in the file name are scrubbed from the text too: a copy under another name reuses
+    # the cached text only when its file name holds the same names (usually none)
+    names = "|".join(scrubber.file_names)
+    return BuildCache(config.cache_dir, build_salt(scrubber.pseudonym(f"tractor build cache|{roster}|{names}")))
 
 
 def to_transcript(doc: Document, scrubber) -> Transcript:

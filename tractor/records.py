@@ -39,7 +39,8 @@ class Document:
     title: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
     identities: list[str] = field(default_factory=list)
-    partial: str = ""  # non-empty when the file was damaged and only part was recovered
+    partial: bool = False  # the file was damaged and only part of it was recovered
+    damage: str = ""  # what was lost, when ``partial``
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class Transcript:
     model_evidence: str = ""
     homework: str = "unknown"
     homework_evidence: str = ""
-    partial: str = ""
+    partial: bool = False  # only part of the file was recovered (the ``errors`` row says what was lost)
+    duplicate_of: str = ""  # the kept transcript this one repeats (see tractor.duplicates); "" when kept
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def test_print_furniture_stripped(name, pages, url):
 ])
 def test_title_and_math_flag(name, title, math_lost):
     doc = read(PDFS / name)
-    assert (doc.format, doc.title, doc.metadata.get("math_lost"), doc.partial) == ("pdf", title, math_lost, "")
+    assert (doc.format, doc.title, doc.metadata.get("math_lost"), doc.partial) == ("pdf", title, math_lost, False)
 
 
 # Damaged and unreadable files: the outcome bad-inputs/README.md asks for.
@@ -118,7 +118,7 @@ def test_bad_inputs_refused(name, message):
 ])
 def test_bad_inputs_recovered(name, partial, sentence):
     doc = read(BAD / name)
-    assert (doc.partial, sentence in doc.text) == (partial, True)
+    assert (doc.partial, doc.damage, sentence in doc.text) == (bool(partial), partial, True)
 
 
 # A bare page number at a page's top or bottom edge is furniture (its own number or the next:

@@ -20,7 +20,7 @@ CLEAN_ROWS = {
             {"role": "assistant", "content": "s = \\sqrt{d}, as in Vaswani et al. (2017), Attention Is All You Need."},
         ],
         "annotations": [{"text": "Fully correct. — student-3f2a0b1c2d", "after_message": 1}],
-        "summary": "Gemini got 1(c) right on the first try.", "partial": "",
+        "summary": "Gemini got 1(c) right on the first try.", "partial": False, "duplicate_of": "",
     }],
     "claims": [{"transcript_id": TID, "part": "1c", "in_homework": True, "attempt": 1, "message_index": 1,
                 "kind": "expression", "claim": "s = \\sqrt{d}", "normalized": "sqrt(d)", "verdict": "correct",

@@ -15,7 +15,7 @@ from tractor.publish.schema import CONFIGS
 ROWS = {
     "transcripts": [{
         "transcript_id": "abc", "source": "a.txt", "format": "text", "model": "gemini", "model_evidence": "label",
-        "homework": "hw09", "homework_evidence": "", "summary": "", "partial": "",
+        "homework": "hw09", "homework_evidence": "", "summary": "", "partial": False, "duplicate_of": "",
         "messages": [{"role": "user", "content": "solve 1"}, {"role": "assistant", "content": "s = \\sqrt{d}"}],
         "annotations": [{"text": "correct", "after_message": 1}],
     }],

@@ -13,6 +13,7 @@ from fake_hub import FakeHub
 from privacy_rows import CLEAN_ROWS, planted, write
 from tractor.errors import DatasetError, TractorError
 from tractor.publish.folder import config_path
+from tractor.publish.schema import arrow_schema
 from tractor.publish.hub import PrivacyGateError, format_result, publish
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,12 +58,20 @@ def test_card(dry, expected):
     assert expected in dry.card
 
 
-# Empty configs are not published: datasets cannot load a split with no rows.
-def test_empty_config_left_out(tmp_path):
-    write(tmp_path / "ds", {**CLEAN_ROWS, "errors": []})
+# Every config is published and listed in the card, empty ones too (a schema-only Parquet file):
+# the empty one loads, streamed, with its columns and no rows; `load_dataset` used to answer
+# "BuilderConfig 'errors' not found".
+@pytest.mark.parametrize("empty", ["errors", "labels", "claims"])
+def test_empty_config_published_and_loadable(tmp_path, empty):
+    import datasets
+
+    write(tmp_path / "ds", {**CLEAN_ROWS, empty: []})
     result = publish(tmp_path / "ds", "course-org/llm-homework", dry_run=True)
-    assert f"errors/{PARQUET}" not in dict(result.files)
-    assert "config_name: errors" not in result.card and "not listed as loadable configs: `errors`" in result.card
+    assert f"{empty}/{PARQUET}" in dict(result.files)
+    assert f"config_name: {empty}" in result.card and f"Empty configs: `{empty}`" in result.card
+    (tmp_path / "ds" / "README.md").write_text(result.card)
+    split = datasets.load_dataset(str(tmp_path / "ds"), empty, split="train", streaming=True)
+    assert (list(split), list(split.features)) == ([], [f.name for f in arrow_schema(empty)])
 
 
 # A planted identity fails the gate: a dry run reports it, a real run refuses before any upload.
@@ -139,3 +148,50 @@ def test_upload_without_token(clean, tmp_path):
         code, out = _run_publish(clean, "course-org/llm-homework", hub.url, tmp_path / "hf", token=None)
     assert code == 1 and "no Hugging Face token" in out["error"]
     assert hub.state.repos == {} and hub.state.files == {}
+
+
+# Network and Hub errors are one line, not a traceback: no network at all (nothing listens on the
+# endpoint), a Hub that answers 500, and one that answers 403.
+@pytest.mark.parametrize("status, message", [
+    (None, "cannot reach the Hub (ConnectError: "),
+    (500, "the Hub answered Server error '500 Internal Server Error'"),
+    (403, "the Hub answered 403 Forbidden"),
+])
+def test_hub_errors_are_one_line(clean, tmp_path, status, message):
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Refuse(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_PUT = do_POST
+
+    server = None
+    if status is None:
+        with socket.socket() as s:  # a port nothing listens on
+            s.bind(("127.0.0.1", 0))
+            endpoint = f"http://127.0.0.1:{s.getsockname()[1]}"
+    else:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_ENDPOINT=endpoint, HF_HUB_DISABLE_XET="1", HF_HOME=str(tmp_path / "hf"), HF_TOKEN="hf_fake",
+               HF_HUB_DISABLE_TELEMETRY="1", HF_HUB_ETAG_TIMEOUT="2", HF_HUB_DOWNLOAD_TIMEOUT="2",
+               PYTHONPATH=str(REPO))
+    try:
+        done = subprocess.run([sys.executable, "-m", "tractor", "publish", str(clean), "--repo-id", "org/name"],
+                              env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        if server:
+            server.shutdown()
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: upload to org/name failed: {message}"), done.stderr

@@ -28,11 +28,12 @@ def msgs(*pairs):
     return [{"role": role, "content": content} for role, content in pairs]
 
 
-def transcript(tid, model, messages, annotations=(), summary="", source=None, partial="", homework="hw09"):
+def transcript(tid, model, messages, annotations=(), summary="", source=None, partial=False, homework="hw09",
+               duplicate_of=""):
     return {"transcript_id": tid, "source": source or f"{tid}.txt", "format": "text", "model": model,
             "model_evidence": "student's statement", "homework": homework, "homework_evidence": "scaled dot product",
             "messages": messages, "annotations": [{"text": t, "after_message": i} for t, i in annotations],
-            "summary": summary, "partial": partial}
+            "summary": summary, "partial": partial, "duplicate_of": duplicate_of}
 
 
 def claim(tid, part, attempt, index, verdict, text, kind="expression", detail="", reference="", in_homework=True):
@@ -79,7 +80,7 @@ ROWS = {
         transcript(UNK, "unknown", msgs(
             ("user", "1(c)?"),
             ("assistant", "s = 2d"),
-        ), source="scan.pdf", partial="truncated PDF: recovered 1 of 3 pages", homework="hw09"),
+        ), source="scan.pdf", partial=True, homework="hw09"),
     ],
     "claims": [
         claim(GPT, "1c", 1, 1, "incorrect", "s = d", reference="\\sqrt{d}"),
@@ -113,6 +114,8 @@ ROWS = {
         label(GEM, "1c", "flip_to_wrong", 5, "Apologies, it should be s = d."),
         label(GEM, "6e", "invented_subpart", 3, "6(e): the kernel is PSD.", detector="rule"),
         label(CLA, "3b", "non_minimal_fix", 1, "also rename every variable"),
+        # a self-correction the verifier cannot back: 4b stayed unverified (unverified -> unverified)
+        label(CLA, "4b", "self_corrected", 1, "Let me redo that: O(n) ish", detector="rule", confidence=0.7),
         label(CLA, "", "misattributed_citation", 1, "Vaswani et al. (2019)", detector="rule", confidence=0.9),
         label(UNK, "1c", "other_error", 1, "s = 2d"),
     ],

@@ -47,14 +47,15 @@ def test_no_console_errors(page):
     assert [entry for entry in page.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")] == []
 
 
-# The matrix renders as a table with a row per model plus the total row.
+# The matrix renders as a table with a row per part plus the total row, and fits the page.
 def test_matrix_visible(page):
     from selenium.webdriver.common.by import By
 
     matrix = page.find_element(By.ID, "matrix")
     assert matrix.is_displayed()
     rows = [r.find_element(By.TAG_NAME, "th").text for r in matrix.find_elements(By.CSS_SELECTOR, "tbody tr")]
-    assert rows == ["chatgpt-5.1-thinking", "claude-sonnet-4.5", "gemini-2.5-pro", "unknown", "all models"]
+    assert rows == ["1c", "3b", "4b", "6b.i", "6b.ii", "all parts"]
+    assert matrix.size["width"] <= page.find_element(By.TAG_NAME, "body").size["width"]
 
 
 # Each figure is an inline SVG laid out with a real size.

@@ -31,7 +31,7 @@ def html_report(dataset, tmp_path_factory):
 @pytest.fixture(scope="module")
 def md_report(dataset, tmp_path_factory):
     out = tmp_path_factory.mktemp("md") / "post.md"
-    return build_report(dataset, out, fmt="md", label_definitions=LABEL_DEFINITIONS)
+    return build_report(dataset, out, fmt="md", label_definitions=LABEL_DEFINITIONS, full=True)
 
 
 # First attempts per model and part: (correct, judged n, unjudged).
@@ -103,7 +103,7 @@ def test_card_versions():
 
 # Every section of the page, with content from the dataset.
 @pytest.mark.parametrize("expected", [
-    "4 transcripts from 4 files; 1 file could not be read; 14 claims and 14 labels",  # run header
+    "4 transcripts from 4 files; 1 file could not be read; 14 claims and 15 labels",  # run header
     "Answer keys:</strong> hw09 v1",
     "<strong>3 of 8</strong> judged first attempts on homework parts were correct (38%, 95% CI 14%–69%)",
     '<table id="matrix">',
@@ -140,15 +140,15 @@ def test_steps(html_report):
 # Same dataset, same bytes (SVG ids and dates fixed), in both formats.
 @pytest.mark.parametrize("fmt, name", [("html", "r.html"), ("md", "r.md")])
 def test_deterministic(dataset, tmp_path, fmt, name):
-    a = build_report(dataset, tmp_path / "a" / name, fmt=fmt, label_definitions=LABEL_DEFINITIONS)
-    b = build_report(dataset, tmp_path / "b" / name, fmt=fmt, label_definitions=LABEL_DEFINITIONS)
+    a = build_report(dataset, tmp_path / "a" / name, fmt=fmt, label_definitions=LABEL_DEFINITIONS, full=True)
+    b = build_report(dataset, tmp_path / "b" / name, fmt=fmt, label_definitions=LABEL_DEFINITIONS, full=True)
     files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert files(a.parent) == files(b.parent)
 
 
 # Markdown: the same content, figures as PNG files beside the post.
 @pytest.mark.parametrize("expected", [
-    "| chatgpt-5.1-thinking | 0/1 0% \\[0%–79%\\] |",
+    "| 6b.i | 0/1 0% \\[0%–79%\\] |",
     "![heatmap of labels by model, normalised by parts attempted](post_files/labels-by-model.png)",
     "[bbbb2222 (gemini-2.5-pro)](#t-bbbb2222gem00002)",
     f'<a id="t-{GPT}"></a>',
@@ -196,3 +196,110 @@ def test_missing_config(tmp_path):
 def test_unknown_format(dataset, tmp_path):
     with pytest.raises(TractorError, match="unknown report format 'pdf'"):
         build_report(dataset, tmp_path / "r.pdf", fmt="pdf")
+
+
+
+# Formulas are shown as math (MathML made offline), with the LaTeX source on hover and in the
+# copied text; code and prose claims stay as written.
+@pytest.mark.parametrize("expected", [
+    '<span class="math" title="s = \\sqrt{d}"><math><semantics><mrow><mi>s</mi><mo>&#x0003D;</mo><msqrt>',
+    '<annotation encoding="application/x-tex">(q^T k + 1)^2</annotation>',
+    "<code>self.W_v = nn.Linear(d, d)</code>",  # a code patch is code
+])
+def test_math_as_math(html_report, expected):
+    assert expected in html_report[0]
+
+
+# Key findings name concrete error types (not conversation events such as self_corrected or
+# refusal) and say what each means, other_error included; numbers agree with their nouns.
+@pytest.mark.parametrize("expected", [
+    'Error type <a href="#label-fix_does_not_run">fix_does_not_run</a>: 1 label in 1 transcript — A code fix that '
+    'raises.',
+    'Error type <a href="#label-invented_subpart">invented_subpart</a>: 1 label in 1 transcript — An answer to a '
+    'part the homework does not have.',
+])
+def test_findings_name_error_types(html_report, expected):
+    page = html_report[0]
+    findings = page[page.index('id="findings"'):page.index('id="correctness"')]
+    assert expected in findings
+    assert 'href="#label-self_corrected"' not in findings and 'href="#label-refusal"' not in findings
+
+
+# other_error is explained wherever it is named: the labeller's explanation table when it has one,
+# else its definition.
+def test_other_error_explained(ds):
+    from tractor.report.data import explain
+
+    assert explain(ds, "other_error") == LABEL_DEFINITIONS["other_error"]
+    assert explain(ds, "no_such_label") == "not a label the labeller defines."
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_grammar(dataset, tmp_path, fmt):
+    text = build_report(dataset, tmp_path / f"r.{fmt}", fmt=fmt, label_definitions=LABEL_DEFINITIONS,
+                        full=True).read_text()
+    assert re.findall(r"\b1 (?:transcripts|labels|claims|files|messages|posts|parts|first attempts)\b", text) == []
+
+
+# self_corrected counts only where the verdicts went from incorrect to correct: the one on 4b
+# (unverified -> unverified) is not a self-correction in the report's numbers.
+def test_self_corrected_needs_verdicts(ds, html_report):
+    from tractor.report.stats import verdict_changes
+
+    assert sorted((lb["transcript_id"], lb["part"], lb["label"]) for lb in verdict_changes(ds)) == [
+        (GPT, "1c", "self_corrected"), (GPT, "6b.i", "self_corrected"), (GEM, "1c", "flip_to_wrong")]
+    assert "<strong>1 flip</strong> from correct to wrong; <strong>2 self-corrections</strong>" in html_report[0]
+
+
+# The Markdown for a forum post is a short summary that points to the HTML page; the full text
+# only on request.
+def test_markdown_summary(dataset, tmp_path):
+    text = build_report(dataset, tmp_path / "post.md", fmt="md", label_definitions=LABEL_DEFINITIONS).read_text()
+    assert len(text.splitlines()) <= 150
+    assert "`tractor report " in text and "--out post.html`" in text
+    assert "Click a card" not in text and "~~~text" not in text  # no transcript in full
+    assert "| 1c |" in text and "Key findings" in text
+    assert not (tmp_path / "post_files").exists()
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    assert set(re.findall(r"\]\(#([^)]+)\)", text)) <= anchors  # no link to a section left out
+
+
+# Duplicates are counted once: a second copy of a transcript (its duplicate_of set) changes no number.
+def test_duplicates_counted_once(tmp_path):
+    from report_rows import ROWS, card_for
+
+    copy = dict(ROWS["transcripts"][0], source="again/gpt.pdf", format="pdf", duplicate_of=ROWS["transcripts"][0][
+        "transcript_id"])
+    rows = {**ROWS, "transcripts": [*ROWS["transcripts"], copy]}
+    write_dataset(tmp_path / "ds", rows, card_for(rows))
+    page = build_report(tmp_path / "ds", tmp_path / "r.html", label_definitions=LABEL_DEFINITIONS).read_text()
+    assert "4 transcripts from 5 files" in page and "Duplicates: 1 post repeated a conversation" in page
+    assert "<strong>3 of 8</strong> judged first attempts" in page
+
+
+# The page stays small with many posts: 200 more transcripts the sections do not link to add an
+# index row each, not their turns (a 180-file report was 37 MB with every transcript inlined).
+def test_html_small_with_many_posts(dataset, tmp_path):
+    from report_rows import ROWS, card_for
+
+    base = build_report(dataset, tmp_path / "a.html", label_definitions=LABEL_DEFINITIONS).stat().st_size
+    long_turn = "A long model answer. " * 500
+    extra = [dict(ROWS["transcripts"][2], transcript_id=f"{i:016x}", source=f"more/{i}.txt",
+                  messages=[{"role": "user", "content": "Q"}, {"role": "assistant", "content": long_turn}])
+             for i in range(200)]
+    rows = {**ROWS, "transcripts": [*ROWS["transcripts"], *extra]}
+    write_dataset(tmp_path / "ds", rows, card_for(rows))
+    page = build_report(tmp_path / "ds", tmp_path / "b.html", label_definitions=LABEL_DEFINITIONS)
+    assert page.stat().st_size - base < 200 * 400
+    assert long_turn not in page.read_text()
+
+
+# Figures are readable without colour: the attempts chart marks its bars with hatches, and the
+# matrix uses a colour-blind-safe map (cividis), not red against green.
+def test_figures_not_colour_alone(html_report):
+    page = html_report[0]
+    attempts = page[page.index('id="fig-attempts-until-correct"'):]
+    assert "<pattern" in attempts[:attempts.index("</figure>")]
+    matrix = page[page.index('id="fig-first-attempt-matrix"'):]
+    matrix = matrix[:matrix.index("</figure>")]
+    assert "#a50026" not in matrix and "#006837" not in matrix  # RdYlGn's ends

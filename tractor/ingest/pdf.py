@@ -73,7 +73,8 @@ def read_pdf(data: bytes, source: str) -> Document:
         title=metadata.get("Title", "") or _title_from_header(furniture),
         metadata=_metadata(metadata, len(pages), fonts, furniture),
         identities=list(dict.fromkeys(links + _people(metadata))),
-        partial=partial,
+        partial=bool(partial),
+        damage=partial,
     )
 
 

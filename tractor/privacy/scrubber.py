@@ -63,6 +63,12 @@ class Pseudonymizer:
         """This scrubber, also knowing the names in a post's file name ("jane_doe_hw9.pdf")."""
         return Pseudonymizer(self._config, tuple(found_names.in_file_name(path)))
 
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """The names :meth:`for_file` found in the post's file name (what a cache of scrubbed
+        text must be keyed by, besides the post's bytes)."""
+        return tuple(sorted(f.name for f in self._file_names))
+
     def for_post(self, text: str, extra: list[str] | tuple[str, ...] = ()) -> PostScrubber:
         """The identities of one post, found in ``text`` (the whole post in reading order, its
         title first) and ``extra`` (what the reader knew: PDF author, share links)."""

@@ -20,15 +20,16 @@ class CardFacts:
     homeworks: dict[str, int] = field(default_factory=dict)
     key_versions: dict[str, str] = field(default_factory=dict)
     label_definitions: dict[str, str] = field(default_factory=dict)
+    duplicates: int = 0  # transcript rows that repeat a kept conversation
     pretty_name: str = "LLMs on the homework: annotated transcripts"
     tractor_version: str = __version__
 
 
 def render_card(facts: CardFacts) -> str:
-    """The card text. Only configs with rows are listed in the YAML: ``datasets`` 5.2 cannot
-    load a Parquet split with no rows, so an empty config (no ``errors`` when every file was
-    read) is named in the text instead. The versions the dataset was built with are YAML
-    fields, read back by :func:`card_versions`."""
+    """The card text. Every config is listed in the YAML, empty ones too (no ``errors`` when
+    every file was read): its Parquet file then holds the schema and no row group, which
+    ``datasets`` streams as an empty split with the right columns. The versions the dataset was
+    built with are YAML fields, read back by :func:`card_versions`."""
     from huggingface_hub import DatasetCard, DatasetCardData
 
     data = DatasetCardData(
@@ -36,7 +37,7 @@ def render_card(facts: CardFacts) -> str:
         task_categories=["text-generation", "question-answering"],
         tags=["llm-evaluation", "education", "transcripts", "error-analysis"],
         configs=[{"config_name": c, "data_files": [{"split": "train", "path": f"{c}/{PARQUET_NAME}"}],
-                  **({"default": True} if c == "transcripts" else {})} for c in CONFIGS if facts.rows.get(c)],
+                  **({"default": True} if c == "transcripts" else {})} for c in CONFIGS],
         tractor_version=facts.tractor_version, answer_key_versions=dict(sorted(facts.key_versions.items())),
     )
     return str(DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{_body(facts)}"))
@@ -78,8 +79,13 @@ def _body(facts: CardFacts) -> str:
         "|---|---|---|",
         *(f"| `{c}` | {facts.rows.get(c, 0)} | {CONFIG_DOCS[c]} |" for c in CONFIGS),
         "",
-        *([f"Configs with no rows are not listed as loadable configs: "
-           f"{', '.join(f'`{c}`' for c in CONFIGS if not facts.rows.get(c))}.", ""]
+        *([f"Duplicates: {facts.duplicates} of the {facts.rows.get('transcripts', 0)} transcript rows repeat a "
+           "conversation kept in another row (the same post again, in another format or with small edits); "
+           "their `duplicate_of` names the kept transcript. Filter on an empty `duplicate_of` to count each "
+           "conversation once.", ""] if facts.duplicates else []),
+        *([f"Empty configs: {', '.join(f'`{c}`' for c in CONFIGS if not facts.rows.get(c))}. Their Parquet file "
+           "holds the columns and no rows; `datasets` 5.2 loads it with `streaming=True` (without it, it refuses "
+           "a split with no rows), and pandas or pyarrow read it as an empty table.", ""]
           if not all(facts.rows.get(c) for c in CONFIGS) else []),
         "```python",
         "from datasets import load_dataset",

@@ -6,9 +6,10 @@ cache, runs the privacy gate over the staged data and card, and only then upload
 ``HfApi.upload_folder``. The user's folder is never modified, and nothing else in it (editor
 files, old reports) is uploaded.
 
-A config with no rows (a clean build has no ``errors``) is left out of the upload and of the
-card's config list: ``datasets`` 5.2 cannot load a split with no rows ("corresponds to no
-data"), so publishing it would break the Hub viewer and ``load_dataset`` for that config.
+A config with no rows (a clean build has no ``errors``) is uploaded and listed too, so that every
+config the card documents exists: its Parquet file holds the columns and no row group.
+``datasets`` 5.2 refuses to build a split with no rows ("corresponds to no data") but streams it,
+so an empty config is checked by streaming it.
 """
 
 from __future__ import annotations
@@ -101,15 +102,9 @@ def _check_repo_id(repo_id: str) -> None:
         raise TractorError(f"invalid --repo-id {repo_id!r}: expected ORG/NAME (or USER/NAME)")
 
 
-def _row_counts(ds) -> dict[str, int]:
-    return {"transcripts": len(ds.transcripts), "claims": len(ds.claims), "labels": len(ds.labels),
-            "errors": len(ds.errors)}
-
-
 def published_configs(ds) -> list[str]:
-    """The configs with rows, in schema order: the ones the card lists (see card.render_card)."""
-    rows = _row_counts(ds)
-    return [c for c in CONFIGS if rows[c]]
+    """Every config, in schema order (see card.render_card); the transcripts must have rows."""
+    return list(CONFIGS) if ds.transcripts else []
 
 
 def stage(dataset: Path, staged: Path, card: str, configs: list[str]) -> list[tuple[str, int]]:
@@ -125,7 +120,10 @@ def stage(dataset: Path, staged: Path, card: str, configs: list[str]) -> list[tu
 
 def check_loads(folder: Path, configs: list[str]) -> None:
     """Every config loads with ``datasets.load_dataset`` from a fresh cache, as the Hub's
-    viewer and users will load it; a failure names the config and the library's reason."""
+    viewer and users will load it (an empty one streamed, with its columns); a failure names
+    the config and the library's reason."""
+    import pyarrow.parquet as pq
+
     import datasets
 
     bars_were_on = datasets.is_progress_bar_enabled()
@@ -134,7 +132,12 @@ def check_loads(folder: Path, configs: list[str]) -> None:
         with tempfile.TemporaryDirectory(prefix="tractor-load-check-") as cache:
             for config in configs:
                 try:
-                    datasets.load_dataset(str(folder), config, split="train", cache_dir=cache)
+                    if pq.ParquetFile(config_path(folder, config)).metadata.num_rows:
+                        datasets.load_dataset(str(folder), config, split="train", cache_dir=cache)
+                    else:
+                        split = datasets.load_dataset(str(folder), config, split="train", streaming=True)
+                        if list(split.features) != pq.read_schema(config_path(folder, config)).names:
+                            raise DatasetError(f"columns {list(split.features)}")
                 except Exception as exc:  # datasets raises many unrelated types for a bad folder
                     raise DatasetError(f"config {config!r} does not load with datasets.load_dataset: {exc}") from exc
     finally:
@@ -151,13 +154,13 @@ def dataset_card(ds, repo_id: str) -> str:
 
     built_with, key_versions = card_versions(ds.card)
     facts = CardFacts(
-        rows=_row_counts(ds),
+        rows=dict(ds.row_counts), duplicates=sum(1 for t in ds.all_transcripts if t.get("duplicate_of")),
         models=dict(Counter(t["model"] for t in ds.transcripts)),
         homeworks=dict(Counter(t["homework"] for t in ds.transcripts)),
         key_versions=key_versions, label_definitions=ds.label_definitions, tractor_version=built_with,
     )
     card = DatasetCard(render_card(facts))
-    card.data.size_categories = [_size_category(len(ds.transcripts))]
+    card.data.size_categories = [_size_category(ds.row_counts.get("transcripts", 0))]
     extra = _built(ds, built_with) + _removed(ds) + _citation(repo_id)
     card.text = card.text.rstrip("\n") + "\n\n" + "\n".join(extra)
     return str(card)
@@ -189,9 +192,9 @@ def _built(ds, built_with: str) -> list[str]:
 
 def _removed(ds) -> list[str]:
     """What the scrubbing left visible: counts of pseudonyms and removed links in the data."""
-    texts = [m["content"] for t in ds.transcripts for m in t["messages"]]
-    texts += [a["text"] for t in ds.transcripts for a in t["annotations"]]
-    texts += [t[k] for t in ds.transcripts for k in ("summary", "source", "model_evidence")]
+    texts = [m["content"] for t in ds.all_transcripts for m in t["messages"]]
+    texts += [a["text"] for t in ds.all_transcripts for a in t["annotations"]]
+    texts += [t[k] for t in ds.all_transcripts for k in ("summary", "source", "model_evidence")]
     pseudonyms = Counter(p for text in texts for p in _PSEUDONYM.findall(text))
     links = sum(text.count("[link removed]") for text in texts)
     return [
@@ -229,9 +232,29 @@ def _upload(staged: Path, repo_id: str, private: bool, token: str | None) -> str
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
         commit = api.upload_folder(folder_path=staged, repo_id=repo_id, repo_type="dataset",
                                    commit_message=f"Upload dataset built with tractor {__version__}")
-    except (HfHubHTTPError, ValueError) as exc:
-        raise TractorError(f"upload to {repo_id} failed: {exc}") from exc
+    except HfHubHTTPError as exc:
+        raise TractorError(f"upload to {repo_id} failed: the Hub answered {_one_line(exc)}") from exc
+    except _network_errors() as exc:
+        raise TractorError(f"upload to {repo_id} failed: cannot reach the Hub ({type(exc).__name__}: "
+                           f"{_one_line(exc)})") from exc
     return commit.commit_url
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    """What the Hub client raises when the network fails: its HTTP library's errors (httpx2 for
+    huggingface_hub 2.x, httpx for 1.x, requests before), the socket's own, a malformed reply."""
+    errors: list[type[BaseException]] = [OSError, ValueError]
+    for module, name in (("httpx2", "HTTPError"), ("httpx", "HTTPError"), ("requests", "RequestException")):
+        try:
+            errors.append(getattr(__import__(module), name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an error's message (the Hub's carry request ids and hints below it)."""
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
 
 
 def format_result(result: PublishResult) -> str:

@@ -26,7 +26,11 @@ TRANSCRIPT_COLUMNS = {
     "messages": "list of {role, content}; roles are user and assistant only",
     "annotations": "the student's own commentary: list of {text, after_message}",
     "summary": "the student's executive summary, if the post has one",
-    "partial": "non-empty when the file was damaged and only part of it was recovered",
+    "partial": "true when the file was damaged and only part of it was recovered (its `errors` row says what was lost)",
+    "duplicate_of": "`transcript_id` of the kept transcript this one repeats (the same conversation posted again, "
+                    "in another format or with small edits); empty for a kept transcript. Count rows with an empty "
+                    "`duplicate_of` to count each conversation once; a duplicate's claims and labels are kept only "
+                    "when its turns differ from the kept one's",
 }
 
 CLAIM_COLUMNS = {
@@ -59,7 +63,7 @@ def arrow_schema(config: str):
             ("homework", s), ("homework_evidence", s),
             ("messages", pa.list_(pa.struct([("role", s), ("content", s)]))),
             ("annotations", pa.list_(pa.struct([("text", s), ("after_message", pa.int32())]))),
-            ("summary", s), ("partial", s),
+            ("summary", s), ("partial", pa.bool_()), ("duplicate_of", s),
         ])
     types = {str: s, int: pa.int32(), bool: pa.bool_(), float: pa.float64(), "str": s, "int": pa.int32(),
              "bool": pa.bool_(), "float": pa.float64()}

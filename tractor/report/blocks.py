@@ -28,7 +28,16 @@ class Strong:
     text: str
 
 
-Inline = str | Link | Code | Strong
+@dataclass(frozen=True)
+class Math:
+    """A formula as the model or the answer key wrote it (LaTeX). HTML shows it as MathML,
+    converted here by latex2mathml so the page needs no script or font from the network, with
+    the source on hover and in the copied text; Markdown shows the source as code."""
+
+    latex: str
+
+
+Inline = str | Link | Code | Strong | Math
 
 
 @dataclass(frozen=True)
@@ -94,9 +103,11 @@ body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100p
      padding:0 1em;color:#1d1d1f}
 h1{border-bottom:2px solid #333}
 h2{border-bottom:1px solid #ccc;margin-top:2em}
-table{border-collapse:collapse;margin:1em 0;font-size:13px;display:block;overflow-x:auto}
-th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
-#matrix td{white-space:nowrap}
+table{border-collapse:collapse;margin:1em 0;font-size:13px;max-width:100%}
+th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+#matrix td{white-space:nowrap;text-align:right}
+.math{font-size:1.05em}
+.math math annotation{display:none}
 th{background:#f2f2f2}
 code{background:#f4f4f4;padding:0 3px;border-radius:3px}
 pre{white-space:pre-wrap;word-wrap:break-word;background:#fafafa;border-left:3px solid #bbb;padding:.5em .8em;
@@ -135,9 +146,26 @@ def _html_inline(parts) -> str:
             out.append(f"<code>{html.escape(p.text)}</code>")
         elif isinstance(p, Strong):
             out.append(f"<strong>{html.escape(p.text)}</strong>")
+        elif isinstance(p, Math):
+            out.append(_mathml(p.latex))
         else:
             out.append(html.escape(p))
     return "".join(out)
+
+
+def _mathml(latex: str) -> str:
+    """MathML for ``latex`` with the source as its annotation (what a copy takes) and title
+    (what a hover shows); the source as code when latex2mathml cannot read it."""
+    import latex2mathml.converter
+
+    source = html.escape(latex)
+    try:
+        mathml = latex2mathml.converter.convert(latex)
+    except Exception:  # noqa: BLE001 - any formula it cannot read is shown as its source
+        return f'<code class="tex">{source}</code>'
+    inner = mathml[mathml.index(">") + 1:mathml.rindex("</math>")]
+    return (f'<span class="math" title="{source}"><math><semantics>{inner}'
+            f'<annotation encoding="application/x-tex">{source}</annotation></semantics></math></span>')
 
 
 def _cell(value) -> tuple:
@@ -205,6 +233,8 @@ def _md_inline(parts, in_table: bool = False) -> str:
     """``in_table``: GFM splits cells at any ``|``, even inside a code span, unless escaped."""
     out = []
     for p in parts:
+        if isinstance(p, Math):
+            p = Code(p.latex)
         if isinstance(p, Code) and in_table:
             p = Code(p.text.replace("|", "\\|"))
         if isinstance(p, Link):

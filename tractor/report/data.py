@@ -22,6 +22,10 @@ _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 @dataclass
 class Dataset:
+    """The rows every statistic counts: each conversation once. Transcript rows that repeat a
+    kept one (``duplicate_of`` set) are in ``duplicates``, and their claims and labels are left
+    out; ``row_counts`` are the configs' rows as stored."""
+
     folder: Path
     card: str
     transcripts: list[dict]
@@ -29,6 +33,13 @@ class Dataset:
     labels: list[dict]
     errors: list[dict]
     label_definitions: dict[str, str] = field(default_factory=dict)
+    duplicates: list[dict] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def all_transcripts(self) -> list[dict]:
+        """Every transcript row, duplicates included."""
+        return self.transcripts + self.duplicates
 
     @cached_property
     def by_id(self) -> dict[str, dict]:
@@ -90,8 +101,24 @@ def load_dataset_folder(folder: Path, label_definitions: dict[str, str] | None =
     card = (folder / "README.md").read_text(encoding="utf-8")
     if label_definitions is None:
         label_definitions = default_label_definitions()
-    return Dataset(folder, card, rows["transcripts"], rows["claims"], rows["labels"], rows["errors"],
-                   dict(label_definitions))
+    kept = [t for t in rows["transcripts"] if not t.get("duplicate_of")]
+    repeats = [t for t in rows["transcripts"] if t.get("duplicate_of")]
+    kept_ids = {t["transcript_id"] for t in kept}
+    return Dataset(folder, card, kept, [c for c in rows["claims"] if c["transcript_id"] in kept_ids],
+                   [lb for lb in rows["labels"] if lb["transcript_id"] in kept_ids], rows["errors"],
+                   dict(label_definitions), repeats, {config: len(r) for config, r in rows.items()})
+
+
+def explain(ds: Dataset, label: str) -> str:
+    """One line on what a label means, for the key findings: the labeller's explanation table
+    when it has one (``tractor.label.LABEL_EXPLANATIONS``: an ``other_error`` says which errors it
+    gathers), else the label's definition."""
+    try:
+        from ..label import LABEL_EXPLANATIONS as explanations
+    except ImportError:
+        explanations = {}
+    text = explanations.get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
+    return text if text.endswith(".") else text + "."
 
 
 def default_label_definitions() -> dict[str, str]:

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .blocks import Bullets, Card, Code, Heading, Link, Para, Strong, Table, Verbatim, para
+from .blocks import Bullets, Card, Code, Heading, Link, Math, Para, Strong, Table, Verbatim, para
 from .data import Dataset, attempt_verdict, part_sort_key
 from .sections import counted, plural, transcript_link
 from .stats import label_examples, label_order, unverified_reasons
 
 QUOTE_LIMIT = 600  # characters of evidence quoted in a label example; the card has the full turn
+# Claim kinds written as formulas (shown as math); code and prose claims stay as written.
+MATH_KINDS = frozenset({"expression", "vector", "feature_map", "big_o"})
+_MATH_LIMIT = 300  # a longer "formula" is a paragraph the extractor kept: shown as text
+
+
+def formula(text: str, kind: str, limit: int = 200):
+    """A claim or reference as math when its kind is a formula, else as clipped code."""
+    if kind in MATH_KINDS and len(text.strip()) <= _MATH_LIMIT:
+        return Math(text.strip())
+    return Code(_clip(text, limit))
 
 
 def label_sections(ds: Dataset) -> list:
@@ -44,9 +54,9 @@ def _example(ds: Dataset, lb: dict) -> list:
     claims = [c for c in ds.claims_at(lb["transcript_id"], lb["message_index"]) if c["part"] == lb["part"]]
     line = [Link("open transcript " + lb["transcript_id"][:8], f"#t-{lb['transcript_id']}")]
     for c in claims[:2]:
-        line += ["; claim ", Code(_clip(c["claim"], 200)), f" is {c['verdict']}"]
+        line += ["; claim ", formula(c["claim"], c["kind"]), f" is {c['verdict']}"]
         if c["reference"]:
-            line += [", reference ", Code(_clip(c["reference"], 200))]
+            line += [", reference ", formula(c["reference"], c["kind"])]
     return out + [Para(tuple(line))]
 
 
@@ -79,19 +89,36 @@ def _verdicts(ds: Dataset, tid: str, part: str) -> str:
 
 
 def _reference(ds: Dataset, tid: str, part: str) -> tuple:
-    refs = sorted({c["reference"] for a in ds.attempts.get((tid, part), []) for c in a if c["reference"]})
-    return (Code(_clip(refs[0], 200)),) if refs else ("–",)
+    refs = sorted({(c["reference"], c["kind"]) for a in ds.attempts.get((tid, part), []) for c in a if c["reference"]})
+    return (formula(*refs[0]),) if refs else ("–",)
 
 
 def transcript_cards(ds: Dataset) -> list:
-    blocks = [Heading(2, "Transcripts", "transcripts"),
-              para("One card per transcript: each turn with the claims extracted from it, their verdicts, its "
-                   "labels, and the student's notes. Click a card to open it.")]
+    """An index of every transcript, and a full card only for the transcripts the report links to
+    (examples, disagreements, refusals, changes of verdict): the page stays small however many
+    posts there are; every transcript's turns are in the dataset's ``transcripts`` config."""
+    from .stats import refusal_funnel, verdict_changes
+
+    blocks = [Heading(2, "Transcripts", "transcripts")]
     if not ds.transcripts:
         return blocks + [para("None: the dataset has no transcripts.")]
-    for t in sorted(ds.transcripts, key=lambda t: (t["model"], t["source"], t["transcript_id"])):
-        blocks.append(_card(ds, t))
-    return blocks
+    linked = {lb["transcript_id"] for label in label_order(ds) for lb in label_examples(ds, label)}
+    linked |= {lb["transcript_id"] for lb in ds.labels if lb["label"] == "annotation_disagrees"}
+    linked |= set(refusal_funnel(ds).refused) | {lb["transcript_id"] for lb in verdict_changes(ds)}
+    shown = sorted((t for t in ds.transcripts if t["transcript_id"] in linked),
+                   key=lambda t: (t["model"], t["source"], t["transcript_id"]))
+    claims, labels = Counter(c["transcript_id"] for c in ds.claims), Counter(lb["transcript_id"] for lb in ds.labels)
+    repeats = Counter(t["duplicate_of"] for t in ds.duplicates)
+    blocks += [para(f"{plural(len(ds.transcripts), 'transcript')}; the {plural(len(shown), 'transcript')} the sections "
+                    "above link to have a card below (each turn with its claims, verdicts, labels and the student's "
+                    "notes), opened by its link or its title. Every transcript's turns are in the dataset's "
+                    "`transcripts` config."),
+               Table(("transcript", "model", "homework", "source", "messages", "claims", "labels", "duplicates"), tuple(
+                   (transcript_link(ds, t["transcript_id"]) if t["transcript_id"] in linked else t["transcript_id"][:8],
+                    t["model"], t["homework"], t["source"], str(len(t["messages"])), str(claims[t["transcript_id"]]),
+                    str(labels[t["transcript_id"]]), str(repeats[t["transcript_id"]]))
+                   for t in sorted(ds.transcripts, key=lambda t: (t["model"], t["source"], t["transcript_id"]))))]
+    return blocks + [_card(ds, t) for t in shown]
 
 
 def _card(ds: Dataset, t: dict) -> Card:
@@ -99,13 +126,13 @@ def _card(ds: Dataset, t: dict) -> Card:
     claims = [c for c in ds.claims if c["transcript_id"] == tid]
     labels = [lb for lb in ds.labels if lb["transcript_id"] == tid]
     parts = sorted({c["part"] for c in claims}, key=part_sort_key)
-    title = (f"{t['model']} · {t['homework']} · {t['source']} · {len(t['messages'])} messages, "
-             f"{len(claims)} claims, {len(labels)} labels · {tid}")
+    title = (f"{t['model']} · {t['homework']} · {t['source']} · {plural(len(t['messages']), 'message')}, "
+             f"{plural(len(claims), 'claim')}, {plural(len(labels), 'label')} · {tid}")
     blocks = [Bullets((
         (Strong("Model:"), " ", t["model"], f" ({t['model_evidence'] or 'no evidence recorded'})"),
         (Strong("Homework:"), " ", t["homework"], f" ({t['homework_evidence'] or 'no evidence recorded'})"),
         (Strong("Parts answered:"), " ", ", ".join(parts) or "none"),
-        (Strong("Format:"), " ", t["format"], *((" — partly recovered: ", t["partial"]) if t["partial"] else ())),
+        (Strong("Format:"), " ", t["format"], *((" — partly recovered: ", _damage(ds, t)) if t["partial"] else ())),
     ))]
     if t["summary"]:
         blocks.append(Verbatim(t["summary"], "student's summary"))
@@ -121,11 +148,16 @@ def _card(ds: Dataset, t: dict) -> Card:
         if here:
             blocks.append(Table(("part", "attempt", "kind", "claim", "verdict", "detail"), tuple(
                 (c["part"] + ("" if c["in_homework"] else " (not in homework)"), str(c["attempt"]), c["kind"],
-                 (Code(_clip(c["claim"], 300)),), c["verdict"], _clip(c["detail"], 200))
+                 (formula(c["claim"], c["kind"], 300),), c["verdict"], _clip(c["detail"], 200))
                 for c in sorted(here, key=lambda c: (part_sort_key(c["part"]), c["attempt"])))))
         blocks += _turn_labels([lb for lb in labels if lb["message_index"] == i], "labels")
         blocks += [Verbatim(a["text"], "student's note") for a in t["annotations"] if a["after_message"] == i]
     return Card(f"t-{tid}", title, tuple(blocks))
+
+
+def _damage(ds: Dataset, t: dict) -> str:
+    """What was lost from a partly recovered file: its ``errors`` row."""
+    return "; ".join(e["error"] for e in ds.errors if e["source"] == t["source"]) or "no detail recorded"
 
 
 def _turn_labels(labels: list[dict], heading: str) -> list:

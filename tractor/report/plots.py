@@ -56,10 +56,12 @@ def matrix_figure(matrix: Matrix, fmt: str) -> Figure:
         for (model, part), cell in matrix.cells.items():
             if cell.rate is not None:
                 values[matrix.models.index(model), matrix.parts.index(part)] = cell.rate
-        ax.imshow(values, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+        ax.imshow(values, cmap="cividis", vmin=0, vmax=1, aspect="auto")  # readable without red-green vision
         for (model, part), cell in matrix.cells.items():
             text = f"{cell.correct}/{cell.n}" if cell.n else "–"
-            ax.text(matrix.parts.index(part), matrix.models.index(model), text, ha="center", va="center", fontsize=8)
+            light = cell.rate is not None and cell.rate > 0.6  # cividis is light at the top
+            ax.text(matrix.parts.index(part), matrix.models.index(model), text, ha="center", va="center", fontsize=8,
+                    color="black" if light or cell.rate is None else "white")
         _ticks(ax, matrix.parts, matrix.models)
         ax.set_title("First attempts: correct / judged")
         return _export(fig, "first-attempt-matrix", "model by part matrix of first-attempt correctness", fmt)
@@ -93,7 +95,11 @@ def attempts_figure(outcome, fmt: str) -> Figure:
         fig = _figure(4.5, 2.6)
         ax = fig.add_subplot()
         counts = [outcome.get(b, 0) for b in ATTEMPT_BUCKETS]
-        bars = ax.bar(ATTEMPT_BUCKETS, counts, color=["#2e7d32", "#66bb6a", "#a5d6a7", "#c62828", "#9e9e9e"])
+        # Okabe-Ito colours (safe for colour-blind readers) and a hatch per bar: not colour alone
+        bars = ax.bar(ATTEMPT_BUCKETS, counts, color=["#009E73", "#56B4E9", "#0072B2", "#D55E00", "#BBBBBB"],
+                      edgecolor="black", linewidth=0.5)
+        for bar, hatch in zip(bars, ["", "//", "..", "xx", "--"]):
+            bar.set_hatch(hatch)
         ax.bar_label(bars)
         ax.set_xlabel("attempt on which the part first became correct")
         ax.set_ylabel("homework parts")

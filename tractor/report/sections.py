@@ -11,8 +11,9 @@ from . import plots
 from .blocks import Bullets, Code, Heading, Link, Strong, Table, para
 from ..publish.card import card_versions
 from .data import Dataset, attempt_verdict
-from .stats import (ATTEMPT_BUCKETS, Cell, attempts_until_correct, failed_sources, first_attempt_matrix,
-                    label_order, label_rates, refusal_funnel, unverified_reasons)
+from .data import explain
+from .stats import (ATTEMPT_BUCKETS, NOT_ERRORS, Cell, attempts_until_correct, failed_sources, first_attempt_matrix,
+                    label_order, label_rates, refusal_funnel, unverified_reasons, verdict_changes)
 
 
 def transcript_link(ds: Dataset, tid: str) -> Link:
@@ -33,13 +34,20 @@ def plural(n: int, noun: str) -> str:
 
 def run_header(ds: Dataset) -> list:
     built_with, keys = card_versions(ds.card)
-    sources = {t["source"].split("#")[0] for t in ds.transcripts}
+    sources = {t["source"].split("#")[0] for t in ds.all_transcripts}
     failed = failed_sources(ds)
+    repeats = Counter(t["duplicate_of"] for t in ds.duplicates)
     blocks = [
         Heading(2, "Run", "run"),
         para(f"Corpus: {plural(len(ds.transcripts), 'transcript')} from {plural(len(sources), 'file')}; "
              f"{plural(len(failed), 'file')} could not be read; {plural(len(ds.claims), 'claim')} and "
              f"{plural(len(ds.labels), 'label')}."),
+        para(f"Duplicates: {plural(len(ds.duplicates), 'post')} repeated a conversation already in the corpus "
+             "(the same post again, in another format or with small edits) and "
+             f"{'was' if len(ds.duplicates) == 1 else 'were'} counted once"
+             + (": " + "; ".join(f"{ds.by_id.get(k, {}).get('source', k)} ({n} more)" for k, n in sorted(
+                 repeats.items(), key=lambda kv: ds.by_id.get(kv[0], {}).get("source", kv[0]))) if repeats else "")
+             + "."),
         Bullets((
             (Strong("Models:"), " ", counted(Counter(t["model"] for t in ds.transcripts))),
             (Strong("Homeworks:"), " ", counted(Counter(t["homework"] for t in ds.transcripts))),
@@ -64,7 +72,7 @@ def key_findings(ds: Dataset) -> list:
     by_model = {m: _sum_cells(c for (mm, _), c in matrix.cells.items() if mm == m) for m in matrix.models}
     for model, cell in sorted(by_model.items(), key=lambda kv: (-(kv[1].rate or 0), kv[0])):
         if cell.n:
-            items.append((Code(model), f": {cell.correct} of {cell.n} first attempts correct "
+            items.append((Code(model), f": {cell.correct} of {plural(cell.n, 'first attempt')} correct "
                                        f"({pct(cell.rate)}{_ci(cell)})."))
     judged = [(p, _sum_cells(c for (_, pp), c in matrix.cells.items() if pp == p)) for p in matrix.parts]
     judged = [(p, c) for p, c in judged if c.n]
@@ -72,23 +80,26 @@ def key_findings(ds: Dataset) -> list:
         part, cell = min(judged, key=lambda pc: (pc[1].rate, -pc[1].n))
         items.append(("Hardest part: ", Code(part), f", {cell.correct} of {plural(cell.n, 'first attempt')} correct."))
     label_counts = Counter(lb["label"] for lb in ds.labels)
-    for label, n in label_counts.most_common(3):
+    error_counts = Counter(lb["label"] for lb in ds.labels if lb["label"] not in NOT_ERRORS)
+    for label, n in sorted(error_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
         transcripts = len({lb["transcript_id"] for lb in ds.labels if lb["label"] == label})
-        items.append((Link(label, f"#label-{label}"),
-                      f": {plural(n, 'label')} in {plural(transcripts, 'transcript')}."))
+        items.append(("Error type ", Link(label, f"#label-{label}"),
+                      f": {plural(n, 'label')} in {plural(transcripts, 'transcript')} — {explain(ds, label)}"))
     if not label_counts:
         items.append(("Labels: none.",))
     funnel = refusal_funnel(ds)
     items.append((Strong(plural(len(funnel.refused), "transcript")), f" with a refusal; {len(funnel.persuaded)} pushed "
                   f"back; {len(funnel.complied)} complied" + _median(funnel) + "."))
-    items.append((Strong(str(label_counts["flip_to_wrong"])), " flips from correct to wrong; ",
-                  Strong(str(label_counts["self_corrected"])), " self-corrections."))
-    items.append((Strong(str(label_counts["annotation_disagrees"])),
-                  " student annotations disagree with the verifier."))
+    changes = Counter(lb["label"] for lb in verdict_changes(ds))
+    items.append((Strong(plural(changes["flip_to_wrong"], "flip")), " from correct to wrong; ",
+                  Strong(plural(changes["self_corrected"], "self-correction")), " (from incorrect to correct)."))
+    disagree = label_counts["annotation_disagrees"]
+    items.append((Strong(plural(disagree, "student annotation")),
+                  f" {'disagrees' if disagree == 1 else 'disagree'} with the verifier."))
     reasons = unverified_reasons(ds)
     unjudged = sum(r[2] for r in reasons)
     top = f" (most often: {reasons[0][1]})" if reasons else ""
-    items.append((Strong(str(unjudged)), f" claims stayed unverified or errored{top}."))
+    items.append((Strong(plural(unjudged, "claim")), f" stayed unverified or errored{top}."))
     items.append((Strong(plural(len(failed_sources(ds)), "file")), " could not be ingested."))
     return [Heading(2, "Key findings", "findings"), Bullets(tuple(items))]
 
@@ -100,14 +111,15 @@ def correctness_matrix(ds: Dataset, fmt: str) -> list:
                    "95% Wilson interval; first attempts left unverified are counted apart (+u) and not in n.")]
     if not matrix.cells:
         return blocks + [para("None: no claims on homework parts were extracted.")]
+    # parts as rows (a homework has many parts, a course few models): the table grows down, not sideways
     rows, shade = [], []
-    for model in [*matrix.models, "all models"]:
-        cells = [_sum_cells(c for (m, pp), c in matrix.cells.items() if pp == p and model in (m, "all models"))
-                 for p in matrix.parts]
+    for part in [*matrix.parts, "all parts"]:
+        cells = [_sum_cells(c for (m, pp), c in matrix.cells.items() if m == model and part in (pp, "all parts"))
+                 for model in matrix.models]
         cells.append(_sum_cells(cells))
-        rows.append((model, *(_cell_text(c) for c in cells)))
+        rows.append((part, *(_cell_text(c) for c in cells)))
         shade.append((None, *(c.rate for c in cells)))
-    return blocks + [Table(("model", *matrix.parts, "all parts"), tuple(rows), "matrix", tuple(shade)),
+    return blocks + [Table(("part", *matrix.models, "all models"), tuple(rows), "matrix", tuple(shade)),
                      plots.matrix_figure(matrix, fmt)]
 
 
@@ -148,7 +160,7 @@ def dynamics(ds: Dataset, fmt: str) -> list:
             tuple((transcript_link(ds, t), str(refusals[t]), _yes(t in funnel.persuaded), _yes(t in funnel.complied),
                    str(funnel.turns[t]) if t in funnel.turns else "–") for t in funnel.refused))]
     blocks.append(Heading(3, "Flips to wrong and self-corrections"))
-    rows = [lb for lb in ds.labels if lb["label"] in ("flip_to_wrong", "self_corrected")]
+    rows = verdict_changes(ds)
     if not rows:
         return blocks + [para("None: no part changed verdict between attempts.")]
     by_model = Counter((ds.model_of(lb["transcript_id"]), lb["label"]) for lb in rows)
@@ -173,8 +185,9 @@ def methods(ds: Dataset) -> list:
          "over-fire; their confidence is in the labels config.",),
         ("A part's attempt with several claims is correct only if every claim is; rates use judged attempts only, "
          "with 95% Wilson intervals, which are wide at these sample sizes: read them, not the point estimates.",),
-        (f"The corpus is what students chose to post ({len(ds.transcripts)} transcripts), not a random sample of "
-         f"model behaviour; {unknown} transcripts have no identifiable model.",),
+        (f"The corpus is what students chose to post ({plural(len(ds.transcripts), 'transcript')}), not a random "
+         f"sample of model behaviour; {plural(unknown, 'transcript')} {'has' if unknown == 1 else 'have'} no "
+         "identifiable model.",),
         ("Students' annotations are their own judgement; where they disagree with the verifier, either may be wrong.",),
         ("Label definitions: " + (", ".join(label_order(ds)) or "none") + ".",),
     ))]

@@ -150,6 +150,28 @@ def refusal_funnel(ds: Dataset) -> Funnel:
     return Funnel(sorted(first_refusal), persuaded, complied, turns)
 
 
+# Labels that describe the conversation, not an error in an answer: key findings name error types.
+NOT_ERRORS = frozenset({"self_corrected", "flip_to_wrong", "refusal", "complied_after_refusal",
+                        "annotation_disagrees"})
+# A change of verdict between attempts, and the (earlier, later) verdicts that make it one.
+_CHANGES = {"self_corrected": ("incorrect", "correct"), "flip_to_wrong": ("correct", "incorrect")}
+
+
+def verdict_changes(ds: Dataset) -> list[dict]:
+    """``self_corrected`` and ``flip_to_wrong`` labels whose part's verdicts by attempt show the
+    change: an attempt judged one way, a later one the other. A label on a part that stayed
+    unverified (unverified → unverified) is not counted as a change."""
+    out = []
+    for lb in ds.labels:
+        if lb["label"] not in _CHANGES:
+            continue
+        verdicts = [attempt_verdict(a) for a in ds.attempts.get((lb["transcript_id"], lb["part"]), [])]
+        before, after = _CHANGES[lb["label"]]
+        if any(v == before and after in verdicts[i + 1:] for i, v in enumerate(verdicts)):
+            out.append(lb)
+    return out
+
+
 def unverified_reasons(ds: Dataset) -> list[tuple[str, str, int, list[str]]]:
     """(verdict, reason, count, parts) for claims that stayed unverified or errored, most common first."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
