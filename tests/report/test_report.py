@@ -212,13 +212,14 @@ def test_math_as_math(html_report, expected):
 
 # Key findings name concrete error types (not conversation events such as self_corrected or
 # refusal) and say what each means, other_error included; numbers agree with their nouns.
-@pytest.mark.parametrize("expected", [
-    'Error type <a href="#label-fix_does_not_run">fix_does_not_run</a>: 1 label in 1 transcript — A code fix that '
-    'raises.',
-    'Error type <a href="#label-invented_subpart">invented_subpart</a>: 1 label in 1 transcript — An answer to a '
-    'part the homework does not have.',
-])
-def test_findings_name_error_types(html_report, expected):
+@pytest.mark.parametrize("label", ["fix_does_not_run", "invented_subpart"])
+def test_findings_name_error_types(html_report, label):
+    from html import escape
+
+    from tractor.label import LABEL_EXPLANATIONS
+
+    expected = (f'Error type <a href="#label-{label}">{label}</a>: 1 label in 1 transcript — '
+                f'{escape(LABEL_EXPLANATIONS[label], quote=False)}.')
     page = html_report[0]
     findings = page[page.index('id="findings"'):page.index('id="correctness"')]
     assert expected in findings

@@ -114,3 +114,16 @@ def test_reference_renamed(text, reference):
 def test_bad_calls(kwargs):
     with pytest.raises(TractorError):
         check_claim("s = d", **kwargs)
+
+
+# Greek letters spelled out in plain text are math, not English words ending the formula
+@pytest.mark.parametrize("part, text, verdict", [
+    ("1a", "E[q^T k] = mu^T mu", "correct"),
+    ("1a", "By independence, E[q^T k] = sum_i mu_i^2, so E[q^T k] = mu^T mu", "correct"),
+    ("1a", "E[q^T k] = d mu^2", "correct"),
+    ("1a", "E[q^T k] = mu^T mu + 1", "incorrect"),
+    ("1a", "The mean is E[q^T k] = sigma^2 d", "incorrect"),
+    ("1b", "Var(q^T k) = d sigma^4", "incorrect"),
+])
+def test_spelled_greek_in_plain_text(part, text, verdict):
+    assert _on(part, text).verdict == verdict

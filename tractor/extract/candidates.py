@@ -306,8 +306,12 @@ _MATH_WORDS = {"Var", "Cov", "sim", "exp", "log", "max", "min", "softmax", "sqrt
 
 
 def _is_word(token: str) -> bool:
+    """An English word ends a run of math; a Greek letter spelled out ("mu^T mu") does not."""
+    from .latex import SPELLED_GREEK
+
     bare = token.strip(".,;:!?")
-    return bare.isalpha() and len(bare) >= 2 and bare not in _MATH_WORDS and bare.isascii()
+    return (bare.isalpha() and len(bare) >= 2 and bare not in _MATH_WORDS and bare.isascii()
+            and bare not in SPELLED_GREEK)
 
 
 # markdown bold around plain-text math ("**s = √d**"), not code's power (``d**0.5``, ``(x + 1)**2``)

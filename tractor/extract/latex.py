@@ -48,7 +48,8 @@ _UNICODE.update({ch: rf"\{name} " for ch, name in _GREEK.items()})
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿⁱ", "0123456789+-()ni"))
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₙₘₜₓₐₑₒᵣᵤᵥₗₚₛ", "0123456789+-()ijknmtxaeoruvlps"))
 # Greek letters spelled out in plain text ("d mu^2", "sigma^2"): a whole word, not part of one.
-_SPELLED_GREEK = re.compile(rf"(?<![\\A-Za-z])({'|'.join(sorted(set(_GREEK.values()), key=len, reverse=True))})(?![A-Za-z])")
+SPELLED_GREEK = frozenset(_GREEK.values())
+_SPELLED_GREEK = re.compile(rf"(?<![\\A-Za-z])({'|'.join(sorted(SPELLED_GREEK, key=len, reverse=True))})(?![A-Za-z])")
 
 _TRANSPOSE = r"(?:\^\s*\{?\s*(?:\\top|T|\\intercal|\\mathsf\{T\}|\\text\{T\}|\\prime|')\s*\}?|')"
 _VEC = r"(?:\\mathbf\{(?P<{0}b>[A-Za-z])\}|\\(?P<{0}g>mu|sigma|alpha|beta|theta)\b|(?P<{0}l>[A-Za-z](?:_\{?[A-Za-z0-9]\}?)?))"

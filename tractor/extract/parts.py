@@ -9,7 +9,8 @@ resort the key question whose parts cover the letters written. Text before the f
 to the parts the user asked about ("for g) just to confirm..."); a user turn that names no part
 but challenges, quotes or pastes back an earlier answer ("Are you sure? I thought ...", "you
 said s = d", a traceback of its code) asks about the part that answer was about (see
-:func:`follow_up_part`). Labels before a "Solution" heading are the problem restated, not
+:func:`follow_up_part`); one that names nothing after a reply that stated nothing (a refusal,
+then "this is the approved exercise") still asks what the user asked before. Labels before a "Solution" heading are the problem restated, not
 answered. The key decides what a letter is: a letter the key's question has is that part; a
 code blank's letter (the keys of a code-blanks part's reference) is a blank of that part,
 however it is marked, from the model or the user; a roman numeral is a sub-part of the letter
@@ -39,6 +40,8 @@ _NEXT_QUESTION = re.compile(r"(?i)\bnext\s+(?:question|problem)\b|\bmove\s+on\b|
 _USER_PART = re.compile(r"(?i:\bpart)\s*\(?([a-j])\)?(?:\s*\(?((?:iii|ii|iv|i))\)?)?(?![a-z])"
                         r"|(?<![\w(])\(([a-j])\)(?:\s*\(((?:iii|ii|iv|i))\))?"
                         r"|(?<!\S)([a-j])((?:iii|ii|iv|i))?\)")
+# a reply with no formula, equation or code answered nothing (a refusal, an offer of hints)
+_STATES_SOMETHING = re.compile(r"[=≈$√∑]|```|\\[(\[]|\bO\(")
 _MAX_TARGETS = 3  # a user message naming more parts is quoting the problem, not asking about parts
 _ALIAS = re.compile(r"\(([a-j])\)\s*(?:What|Which)\s+is\s+([A-Z])\b")
 _HEADING_QUESTION = re.compile(r"(?i)\b(?:question|problem)\s*(\d{1,2})\b")
@@ -91,12 +94,17 @@ class _Context:
 def segment_parts(transcript: Transcript, key: AnswerKey | None) -> list[PartSpan]:
     """Spans of every assistant message, with part ids and attempt numbers (1 = first answer)."""
     aliases = {upper: lower for m in transcript.messages for lower, upper in _ALIAS.findall(m.content)}
-    ctx, spans = _Context(), []
+    ctx, spans, answered = _Context(), [], True
     for index, message in enumerate(transcript.messages):
         if message.role == USER:
-            if not _read_user(message.content, ctx, key) and (part := follow_up_part(message.content, spans, key)):
-                ctx.targets = [part]
+            asked = ctx.targets
+            if not _read_user(message.content, ctx, key):
+                if part := follow_up_part(message.content, spans, key):
+                    ctx.targets = [part]
+                elif not answered:  # the last reply stated nothing (a refusal): the question still stands
+                    ctx.targets = asked
         elif message.role == ASSISTANT:
+            answered = bool(_STATES_SOMETHING.search(message.content))
             spans.extend(_segment_message(message.content, index, ctx, key, aliases))
     return number_attempts(spans)
 

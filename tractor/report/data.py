@@ -111,13 +111,11 @@ def load_dataset_folder(folder: Path, label_definitions: dict[str, str] | None =
 
 def explain(ds: Dataset, label: str) -> str:
     """One line on what a label means, for the key findings: the labeller's explanation table
-    when it has one (``tractor.label.LABEL_EXPLANATIONS``: an ``other_error`` says which errors it
-    gathers), else the label's definition."""
-    try:
-        from ..label import LABEL_EXPLANATIONS as explanations
-    except ImportError:
-        explanations = {}
-    text = explanations.get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
+    (``tractor.label.LABEL_EXPLANATIONS``: an ``other_error`` says which errors it gathers), else
+    the dataset's definition of a label the labeller no longer has."""
+    from ..label import LABEL_EXPLANATIONS
+
+    text = LABEL_EXPLANATIONS.get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
     return text if text.endswith(".") else text + "."
 
 

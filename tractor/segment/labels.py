@@ -54,7 +54,7 @@ _CHROME_RE = re.compile(
 _PRINT_HEADER_RE = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4},\s+\d{1,2}:\d{2}\s*(?:[AP]M)?\b")
 _PRINT_FOOTER_RE = re.compile(r"^\s*(?:https?://\S+\s+)?\d+\s*/\s*\d+\s*$")
 _EXPLICIT_NOTE_RE = re.compile(
-    r"^\s*[\[(]?\s*[*_]{0,2}(?:note|my note|comment|my comment|annotation|observation|"
+    r"^\s*[\[(]?\s*[*_]{0,2}(?:notes?|my notes?|comments?|my comments?|annotations?|observations?|"
     r"commentary|my take|analysis)[*_]{0,2}\s*[:\-–—]", re.IGNORECASE)
 
 
