@@ -204,3 +204,16 @@ def test_latex_token_soup(tokens):
 @given(text=st.text(max_size=300))
 def test_latex_arbitrary_text(text):
     assert_normalized_or_reason(text)
+
+
+# Unbalanced braces around a sum's "i=1" once made normalising a side of a relation find a
+# relation again, without end (found by the token soup above).
+@pytest.mark.parametrize("latex", [
+    "T2}Var\\\\\\sum_{i=1}^d&gt;·", "]\\leftx_i^O\\cdot\\sum_{i=1}^d", "0.5\\frac}qᵀk\\sum_{i=1}^d",
+    "0.5)$·\\sum_{i=1}^d", "\\sigma}\\sum_{i=1}^d\\topT]", "_}\\sum_{i=1}^dO\\mathrm{√\\mathrm{",
+])
+def test_relation_splitting_ends(latex):
+    from tractor.extract.latex import to_normalized
+
+    normalized, reason = to_normalized(latex)
+    assert bool(normalized) != bool(reason)

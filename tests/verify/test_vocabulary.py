@@ -55,3 +55,20 @@ def test_guard(normalized, outcome, verdict):
     assert got.verdict == verdict
     if verdict != outcome.verdict:
         assert "vocabulary" in got.detail and outcome.detail in got.detail
+
+
+SIZES = Part(id="6c", asks="", kind="big_o", reference="N^2 D + N^2 M",
+             extra=MappingProxyType({"symbols": ["N", "D", "M", "b", "d"], "aliases": {"n": "N"}}))
+
+
+# sizes written together are a product of declared sizes; the key's aliases are declared too
+@pytest.mark.parametrize("normalized, strangers", [
+    ("N**2*bnd", []),                   # b, N... glued: "bnd" is b*n*d only through the alias n
+    ("bd + d**2", []),
+    ("n**2*D", []),                     # the alias n of N
+    ("NDM", []),
+    ("Nx", ["Nx"]),                     # x is no size: not a product of sizes
+    ("bndh", ["bndh"]),                 # h is not declared here
+])
+def test_glued_sizes_and_aliases(normalized, strangers):
+    assert outside(normalized, SIZES) == strangers

@@ -469,7 +469,7 @@ def _top_level_equals(s: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def to_normalized(latex: str) -> tuple[str, str]:
+def to_normalized(latex: str, _in_relation: bool = False) -> tuple[str, str]:
     """``(str(expr), "")`` for parseable LaTeX, else ``("", reason)``. An equation ``a = b``
     gives ``Eq(a, b)``. Text carrying the PDF reader's lost-structure mark is not read at all:
     a guess at the lost radical or bar would be a claim the model never made; nor is a
@@ -488,7 +488,9 @@ def to_normalized(latex: str) -> tuple[str, str]:
     if len(sides) > 2:
         return "", "several relations in one formula: several values, not one"
     if len(sides) == 2 and all(side.strip() for side in sides):
-        lhs, rhs = (to_normalized(side.strip()) for side in sides)
+        if _in_relation:  # normalising a side made a relation again: no end to splitting
+            return "", "a relation inside a side of a relation"
+        lhs, rhs = (to_normalized(side.strip(), _in_relation=True) for side in sides)
         if lhs[0] and rhs[0]:
             return f"Eq({lhs[0]}, {rhs[0]})", ""
         return "", lhs[1] or rhs[1]

@@ -6,7 +6,8 @@ members). A claim whose parse has a free symbol outside that vocabulary was most
 (``norm_mu_2`` from an unhandled subscript, ``Sigma_i`` from a sum sign, a product of the
 letters of an English word), so a verdict of ``incorrect`` on it is withheld: the claim is
 ``unverified`` with the symbols named. The names the notation layer builds from declared ones
-count as declared: ``norm_mu`` (any norm of a declared vector), ``qk`` (the dot product of two).
+count as declared: ``norm_mu`` (any norm of a declared vector), ``qk`` (the dot product of two,
+or declared sizes glued together: ``bnd``), and so do the key's aliases (``n`` for ``N``).
 Parts without ``symbols`` are not checked.
 """
 
@@ -29,7 +30,13 @@ def _declared(name: str, symbols: frozenset[str]) -> bool:
     m = re.fullmatch(r"norm\w*?_(\w+)", name)
     if m and m[1] in symbols:
         return True
-    return any(name[:i] in symbols and name[i:] in symbols for i in range(1, len(name)))
+    return _glued(name, symbols)
+
+
+def _glued(name: str, symbols: frozenset[str]) -> bool:
+    """Whether ``name`` is declared names written together (``qk``, a big-O's ``bnd``)."""
+    return any(name[:i] in symbols and (name[i:] in symbols or _glued(name[i:], symbols))
+               for i in range(1, len(name)))
 
 
 def outside(normalized: str, part: Part) -> list[str] | None:
@@ -44,7 +51,7 @@ def outside(normalized: str, part: Part) -> list[str] | None:
         expr = load(normalized)
     except ExpressionError:
         return None
-    declared = frozenset(symbols)
+    declared = frozenset(symbols) | frozenset(part.extra.get("aliases", {}))  # an alias is declared too
     return sorted(str(s) for s in expr.free_symbols if not _declared(str(s), declared))
 
 
