@@ -72,3 +72,15 @@ SIZES = Part(id="6c", asks="", kind="big_o", reference="N^2 D + N^2 M",
 ])
 def test_glued_sizes_and_aliases(normalized, strangers):
     assert outside(normalized, SIZES) == strangers
+
+
+ALIASED = Part(id="1c", asks="", kind="expression", reference=r"\sqrt{d}",
+               extra=MappingProxyType({"symbols": ["s", "d", "q", "k"], "aliases": {"d_k": "d"}}))
+
+
+# an alias is one declared name, never an index family: d_k is d, d_v is a stranger
+@pytest.mark.parametrize("normalized, strangers", [
+    ("sqrt(d_k)", []), ("d_k", []), ("sqrt(d_v)", ["d_v"]), ("d_q + d", ["d_q"]), ("d_1", ["d_1"]),
+])
+def test_alias_is_no_family(normalized, strangers):
+    assert outside(normalized, ALIASED) == strangers

@@ -51,8 +51,10 @@ def outside(normalized: str, part: Part) -> list[str] | None:
         expr = load(normalized)
     except ExpressionError:
         return None
-    declared = frozenset(symbols) | frozenset(part.extra.get("aliases", {}))  # an alias is declared too
-    return sorted(str(s) for s in expr.free_symbols if not _declared(str(s), declared))
+    declared, aliases = frozenset(symbols), frozenset(part.extra.get("aliases", {}))
+    names = declared | aliases  # an alias is a declared name (not an index family: d_k is not d_i)
+    return sorted(str(s) for s in expr.free_symbols
+                  if str(s) not in aliases and not _declared(str(s), declared) and not _glued(str(s), names))
 
 
 def guard(claim: Claim, part: Part, outcome: Outcome) -> Outcome:
