@@ -4,7 +4,8 @@ outside the vocabulary is re-read as a flattened print where that stays inside i
 
 import pytest
 
-from tractor.extract.pipeline import definitions, expression_with_definitions, in_vocabulary, vocabulary
+from tractor.extract.pipeline import definitions, expression_with_definitions, vocabulary
+from tractor.homeworks import declares
 from tractor.homeworks import get
 
 KEY = get("hw09").key
@@ -16,7 +17,7 @@ KEY = get("hw09").key
     ("c", False), ("T", False), ("q", False), ("kq", False), ("x_i", False),
 ])
 def test_vocabulary_of_6bi(name, inside):
-    assert in_vocabulary(name, vocabulary(KEY.part("6b.i"))) is inside
+    assert declares(vocabulary(KEY.part("6b.i")), name) is inside
 
 
 def test_parts_without_symbols_have_no_vocabulary():

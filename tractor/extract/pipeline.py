@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from ..homeworks import AnswerKey
+from ..homeworks import AnswerKey, declares
 from ..records import Claim, Transcript
 from . import big_o, choices, code, expressions, feature_maps, vectors
 from .candidates import math_candidates, pdf_superscripts, plain_equations
@@ -31,11 +31,6 @@ def vocabulary(part) -> frozenset[str] | None:
     None when the key declares none. ``mu_i`` stands for the family ``mu_1``, ``mu_j``, ..."""
     symbols = part.extra.get("symbols") if part is not None else None
     return frozenset(symbols) if symbols else None
-
-
-def in_vocabulary(name: str, symbols: frozenset[str]) -> bool:
-    base, sub, _ = name.partition("_")
-    return name in symbols or bool(sub) and any(s.partition("_")[0] == base and "_" in s for s in symbols)
 
 
 def definitions(text: str, pdf: bool = False) -> dict[str, str]:
@@ -96,7 +91,7 @@ def _outside(normalized: str, symbols: frozenset[str] | None) -> list[str]:
         names = {str(s) for s in load_expression(normalized).free_symbols}
     except Exception:  # noqa: BLE001 - unreadable: the verifier reports it
         return []
-    return sorted(n for n in names if not in_vocabulary(n, symbols))
+    return sorted(n for n in names if not declares(symbols, n))
 
 
 def _flattened_reading(text: str, part, symbols) -> tuple[str, str, list[str]] | None:
@@ -110,7 +105,7 @@ def _flattened_reading(text: str, part, symbols) -> tuple[str, str, list[str]] |
 
 
 def _abbreviation(name: str, symbols: frozenset[str] | None) -> bool:
-    return name.isupper() if symbols is None else not in_vocabulary(name, symbols)
+    return name.isupper() if symbols is None else not declares(symbols, name)
 
 
 def _substitute_defined(normalized: str, text: str, symbols: frozenset[str] | None,
@@ -128,7 +123,7 @@ def _substitute_defined(normalized: str, text: str, symbols: frozenset[str] | No
         expr = load_expression(normalized)
     except Exception:  # noqa: BLE001 - an unreadable form stays as it is, for the verifier to report
         return normalized, []
-    outside = [str(s) for s in expr.free_symbols if not in_vocabulary(str(s), symbols)]
+    outside = [str(s) for s in expr.free_symbols if not declares(symbols, str(s))]
     if not outside:
         return normalized, []
     known, values = definitions(text, pdf), {}

@@ -75,6 +75,25 @@ def parse_part_id(part_id: str) -> tuple[int, str, str] | None:
     return (int(m["q"]), m["letter"] or "", m["roman"] or "") if m else None
 
 
+def declares(symbols: frozenset[str], name: str, aliases: frozenset[str] = frozenset()) -> bool:
+    """Whether a part's ``symbols`` (its vocabulary) and ``aliases`` declare ``name``: listed; a
+    member of a listed index family (``mu_i`` declares ``mu_1``, ``mu_j``; an alias is one name,
+    never a family); a norm of a listed vector (``norm_mu``, ``norm1_mu``); or declared names
+    written together (``qk``, a bound's ``bnd``)."""
+    if name in symbols or name in aliases:
+        return True
+    families = {s[:-2] for s in symbols if re.fullmatch(r"\w+_[a-z]", s)}
+    m = re.fullmatch(r"(\w+)_[A-Za-z0-9]", name)
+    if m and m[1] in families:
+        return True
+    m = re.fullmatch(r"norm\w*?_(\w+)", name)
+    return bool(m and m[1] in symbols) or _glued(name, symbols | aliases)
+
+
+def _glued(name: str, names: frozenset[str]) -> bool:
+    return any(name[:i] in names and (name[i:] in names or _glued(name[i:], names)) for i in range(1, len(name)))
+
+
 _PART_FIELDS = {"id", "asks", "kind", "reference", "accepted", "known_wrong", "disputed", "notes"}
 
 

@@ -13,30 +13,9 @@ Parts without ``symbols`` are not checked.
 
 from __future__ import annotations
 
-import re
-
-from ..homeworks import Part
+from ..homeworks import Part, declares
 from ..records import Claim
 from .outcome import Outcome, unverified
-
-
-def _declared(name: str, symbols: frozenset[str]) -> bool:
-    if name in symbols:
-        return True
-    families = {s[:-2] for s in symbols if re.fullmatch(r"\w+_[a-z]", s)}
-    m = re.fullmatch(r"(\w+)_[A-Za-z0-9]", name)
-    if m and m[1] in families:
-        return True
-    m = re.fullmatch(r"norm\w*?_(\w+)", name)
-    if m and m[1] in symbols:
-        return True
-    return _glued(name, symbols)
-
-
-def _glued(name: str, symbols: frozenset[str]) -> bool:
-    """Whether ``name`` is declared names written together (``qk``, a big-O's ``bnd``)."""
-    return any(name[:i] in symbols and (name[i:] in symbols or _glued(name[i:], symbols))
-               for i in range(1, len(name)))
 
 
 def outside(normalized: str, part: Part) -> list[str] | None:
@@ -52,9 +31,7 @@ def outside(normalized: str, part: Part) -> list[str] | None:
     except ExpressionError:
         return None
     declared, aliases = frozenset(symbols), frozenset(part.extra.get("aliases", {}))
-    names = declared | aliases  # an alias is a declared name (not an index family: d_k is not d_i)
-    return sorted(str(s) for s in expr.free_symbols
-                  if str(s) not in aliases and not _declared(str(s), declared) and not _glued(str(s), names))
+    return sorted(str(s) for s in expr.free_symbols if not declares(declared, str(s), aliases))
 
 
 def guard(claim: Claim, part: Part, outcome: Outcome) -> Outcome:
