@@ -392,9 +392,6 @@ def _plain_symbols(expr: sympy.Expr) -> sympy.Expr:
     return expr.xreplace(calls) if calls else expr
 
 
-FULL_RANGE = "full_range"
-
-
 def _family_name(symbol: sympy.Symbol, index: sympy.Symbol) -> str | None:
     """``mu`` for ``mu_i`` summed over ``i``; None for a symbol not indexed by it."""
     m = re.fullmatch(rf"(.+)_{re.escape(index.name)}", symbol.name)

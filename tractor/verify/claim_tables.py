@@ -79,11 +79,6 @@ def score(rows: list[Row], verdicts: list[str], scope: set[str] | None = None) -
     return result
 
 
-def score_table(path: Path, scope: set[str] | None = None) -> TableScore:
-    rows = read_rows(path)
-    return score(rows, [verdict(r) for r in rows], scope)
-
-
 def format_score(name: str, s: TableScore) -> str:
     share = lambda n: f"{n}/{s.in_scope} ({n / max(s.in_scope, 1):.0%})"  # noqa: E731
     return (f"{name}: {s.rows} rows, false incorrect {len(s.false_incorrect)}, false correct "
