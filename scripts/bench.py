@@ -171,7 +171,7 @@ class NaiveSandbox:
     """The baseline the sandbox is measured against: a fresh Python process per job."""
 
     def run(self, source: str, entry: str = "main", payload=None, limits=None):
-        from tractor.verify.sandbox import SandboxLimits, SandboxResult
+        from tractor.sandbox.runner import SandboxLimits, SandboxResult
 
         limits = limits or SandboxLimits()
         job = json.dumps({"source": source, "entry": entry, "payload": payload})

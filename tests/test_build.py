@@ -313,7 +313,7 @@ def test_worker_preload_imports(module):
 def test_warm_worker_loads_models():
     probe = ("import tractor.warm_worker\n"
              "from tractor.label.learned import classifier\n"
-             "from tractor.segment.english import english\n"
+             "from tractor.english import english\n"
              "print(english.cache_info().currsize, classifier.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["1", "2"]

@@ -185,7 +185,7 @@ latex_tokens = st.sampled_from([
 
 
 def assert_normalized_or_reason(latex: str):
-    from tractor.extract.latex import to_normalized
+    from tractor.notation.latex import to_normalized
 
     normalized, reason = to_normalized(latex)
     assert isinstance(normalized, str) and isinstance(reason, str)
@@ -213,7 +213,7 @@ def test_latex_arbitrary_text(text):
     "0.5)$·\\sum_{i=1}^d", "\\sigma}\\sum_{i=1}^d\\topT]", "_}\\sum_{i=1}^dO\\mathrm{√\\mathrm{",
 ])
 def test_relation_splitting_ends(latex):
-    from tractor.extract.latex import to_normalized
+    from tractor.notation.latex import to_normalized
 
     normalized, reason = to_normalized(latex)
     assert bool(normalized) != bool(reason)

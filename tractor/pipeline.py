@@ -164,7 +164,7 @@ def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
         return
     import multiprocessing
 
-    from .verify.sandbox_broker import SandboxBroker
+    from .sandbox.broker import SandboxBroker
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_WORKER_PRELOAD)

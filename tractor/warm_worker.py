@@ -25,7 +25,7 @@ def _warm() -> None:
     from . import homeworks
     from .label.learned import classifier
     from .segment.classifier import load_model
-    from .segment.english import english
+    from .english import english
 
     english()
     load_model()

@@ -1,9 +1,9 @@
-"""Two small notation rules of tractor.extract.latex: a dot product of vectors is one symbol in
+"""Two small notation rules of tractor.notation.latex: a dot product of vectors is one symbol in
 either order, and \\textbf{} is a font macro."""
 
 import pytest
 
-from tractor.extract.latex import normalize_latex, to_normalized
+from tractor.notation.latex import normalize_latex, to_normalized
 
 
 # k^T q, <k, q>, k . q are q^T k: one symbol, so (k^T q + 1)^2 equals the key's (q^T k + 1)^2

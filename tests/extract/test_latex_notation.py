@@ -6,7 +6,7 @@ Each group is a class of notation, at least five spellings of it; the expected v
 
 import pytest
 
-from tractor.extract.latex import load_expression, to_normalized
+from tractor.notation.latex import load_expression, to_normalized
 
 
 def _ok(text):

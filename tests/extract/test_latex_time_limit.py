@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from tractor.extract.latex import ParseTimeout, _time_limit, to_normalized
+from tractor.notation.latex import ParseTimeout, _time_limit, to_normalized
 
 
 def _busy(seconds: float) -> None:

@@ -5,7 +5,7 @@ outside the vocabulary is re-read as a flattened print where that stays inside i
 import pytest
 
 from tractor.extract.pipeline import definitions, expression_with_definitions, vocabulary
-from tractor.homeworks import declares
+from tractor.answer_key import declares
 from tractor.homeworks import get
 
 KEY = get("hw09").key

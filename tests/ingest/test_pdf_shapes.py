@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tractor.ingest.pdf import read_pdf
-from tractor.ingest.pdf_layout import LOST_MATH, Glyph, _collapse_shapes, _render, _Shapes
+from tractor.ingest.pdf_layout import Glyph, _collapse_shapes, _render, _Shapes
+from tractor.notation.marks import LOST_MATH
 
 PDFS = Path(__file__).resolve().parents[2] / "corpus" / "pdf"
 MATH, PROSE = 1, 2  # fake character indices: set in a math font, or not

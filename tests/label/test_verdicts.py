@@ -7,7 +7,7 @@ import pytest
 from tractor.label.algebra import coefficient_mismatch, constant_relation, drops_constant_term
 from tractor.label.verdicts import verdict_labels
 from tractor.records import Message, Transcript
-from tractor.verify.expressions import load
+from tractor.notation.expressions import load
 
 from .samples import claim
 

@@ -7,7 +7,7 @@ import pytest
 
 from tractor.segment import blocks
 from tractor.segment.blocks import Block
-from tractor.segment.english import english
+from tractor.english import english
 from tractor.segment.features import _own_features
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

@@ -1,7 +1,7 @@
 """Building claims the way the extractor would, for the verifier's regression tables."""
 
 from tractor.extract.expressions import extract as extract_expression
-from tractor.extract.latex import to_normalized
+from tractor.notation.latex import to_normalized
 from tractor.homeworks import get
 from tractor.records import Claim
 from tractor.verify import verify_claims

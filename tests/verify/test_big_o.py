@@ -3,7 +3,7 @@
 import pytest
 
 from tractor.verify.big_o import compare, prepare
-from tractor.verify.expressions import load_plain
+from tractor.notation.expressions import load_plain
 
 from tests.verify._helpers import verdict
 

@@ -278,7 +278,8 @@ def test_no_post_changes_another_posts_verdict(tmp_path, cached):
 # Fail closed: on a machine without bubblewrap (here: a PATH without it) code claims are not run:
 # unverified, with the reason, and never cached (a machine with a sandbox judges them again).
 def test_no_sandbox_leaves_code_claims_unverified(monkeypatch, tmp_path):
-    from tractor.verify import VerdictCache, sandbox, sandboxes
+    from tractor.sandbox import runner as sandbox
+    from tractor.verify import VerdictCache, sandboxes
 
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("TRACTOR_SANDBOX_ISOLATION", raising=False)
@@ -328,7 +329,7 @@ class _Scripted:
         self.errors, self.calls = list(errors), 0
 
     def run(self, source, entry="main", payload=None, limits=None):
-        from tractor.verify.sandbox import SandboxResult
+        from tractor.sandbox.runner import SandboxResult
 
         self.calls += 1
         error = self.errors.pop(0)
@@ -363,7 +364,8 @@ def test_build_without_a_sandbox_says_so(monkeypatch, tmp_path):
     import shutil
 
     from tractor.pipeline import BuildConfig, _verdict_cache, build_dataset
-    from tractor.verify import sandbox, sandboxes
+    from tractor.sandbox import runner as sandbox
+    from tractor.verify import sandboxes
 
     _verdict_cache.cache_clear()  # the process's verdicts from builds that had a sandbox
     corpus = tmp_path / "corpus"

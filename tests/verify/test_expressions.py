@@ -64,6 +64,6 @@ def test_pdf_math_guard(part, raw, normalized, expected):
 
 # The mark stops parsing itself: no guess at what the lost radical covered.
 def test_lost_structure_is_not_parsed():
-    from tractor.extract.latex import to_normalized
+    from tractor.notation.latex import to_normalized
 
     assert to_normalized("s = \ufffdd") == ("", "the PDF print lost math structure here (a drawn radical or bar)")

@@ -4,7 +4,7 @@ from types import MappingProxyType
 
 import pytest
 
-from tractor.homeworks import Part
+from tractor.answer_key import Part
 from tractor.records import Claim
 from tractor.verify.outcome import correct, incorrect
 from tractor.verify.vocabulary import guard, outside

@@ -47,7 +47,7 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
     Matrix algebra (a transpose left after dot products, e.g. ``\\phi(Q_i)^T S``) is not
     parsed as scalar algebra: ``normalized`` is ``""`` with an ``unparsed:`` reason; the
     matrix-formula check reads the raw claim, with the definitions its ``where`` clause carries.
-    Read it back with :func:`tractor.extract.latex.load_expression` (every name becomes a
+    Read it back with :func:`tractor.notation.latex.load_expression` (every name becomes a
     Symbol, so ``N``, ``E``, ``Q`` are never sympy built-ins).
 
 ``vector``

@@ -20,6 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..answer_key import PART_LETTER, ROMAN as _ROMAN
+from ..notation.latex import balanced
+
 BOXED, ANSWER, DISPLAY, INLINE, TEXT = 4, 3, 2, 1, 0
 ASIDE, STEP, CONCLUSION = -1, 0, 1  # roles
 MAX_BOXED_CHARS = 400
@@ -301,13 +304,13 @@ def plain_equations(text: str) -> list[Candidate]:
             for c in plain_lines(text) for i, run in enumerate(math_runs(c.text))]
 
 
-_LABEL_TOKEN = re.compile(r"^\d{0,2}\(?[a-j]\)(?:\([ivx]+\))*$")
+_LABEL_TOKEN = re.compile(rf"^\d{{0,2}}\(?[{PART_LETTER}]\)(?:\({_ROMAN}\))*$")
 _MATH_WORDS = {"Var", "Cov", "sim", "exp", "log", "max", "min", "softmax", "sqrt", "vec", "Time", "Space"}
 
 
 def _is_word(token: str) -> bool:
     """An English word ends a run of math; a Greek letter spelled out ("mu^T mu") does not."""
-    from .latex import SPELLED_GREEK
+    from ..notation.latex import SPELLED_GREEK
 
     bare = token.strip(".,;:!?")
     return (bare.isalpha() and len(bare) >= 2 and bare not in _MATH_WORDS and bare.isascii()
@@ -347,16 +350,3 @@ def pdf_superscripts(text: str) -> str:
     return re.sub(r"(?<=[A-Za-zα-ωµ)‖∥])(\d)(?![\d.,/])", r"^\1", text)
 
 
-def balanced(text: str, open_at: int) -> str | None:
-    """The text from the bracket at ``open_at`` to its match, inclusive."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack = []
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if ch in pairs:
-            stack.append(pairs[ch])
-        elif stack and ch == stack[-1]:
-            stack.pop()
-            if not stack:
-                return text[open_at:i + 1]
-    return None

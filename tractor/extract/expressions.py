@@ -21,7 +21,7 @@ import re
 
 from .candidates import (_MATH as _MATH_SEGMENT, ANSWER, BOXED, RANK_NAMES, Candidate, _is_word, best, math_candidates, pdf_superscripts,
                          plain_equations, plain_lines)
-from .latex import normalize_latex, to_normalized
+from ..notation.latex import normalize_latex, to_normalized
 
 _CLAUSE_SPLIT = re.compile(r"\\(?:rightarrow|Rightarrow|to|implies|longrightarrow|Longrightarrow|iff|qquad|quad)(?![A-Za-z])"
                            r"|\\\\|;|,\s*(?=\\text)|\s(?:so|hence|thus|i\.e\.)\s")
@@ -149,7 +149,7 @@ def _is_name(latex: str) -> bool:
     rather than being an expression of its own (``2x + z``, ``7``): no numbers in it."""
     import sympy
 
-    from ..verify.expressions import ExpressionError, load
+    from ..notation.expressions import ExpressionError, load
 
     normalized, _ = to_normalized(latex)
     try:

@@ -12,18 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..answer_key import PART_LETTER, ROMAN as _ROMAN
+
 ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii")
-_ROMAN = r"(?:viii|vii|vi|iv|v|iii|ii|i)"
 _KEYWORD = re.compile(r"(?i)(?:(?:final\s+)?answer\s+(?:for\s+)?|part\s*|question\s*|problem\s*|subpart\s*|q(?=\d))")
 _QNUM = re.compile(r"(\d{1,2})(?![\d.,]\d)")
-_PAREN_QL = re.compile(rf"\(\s*(\d{{1,2}})\s*([a-j])\s*(?:\.?\s*({_ROMAN}))?\s*\)")
-_LETTER_PAREN = re.compile(r"\s*\(\s*([a-j])\s*\)")
-_LETTER_ADJ = re.compile(rf"([a-j])(?=(?:{_ROMAN})?\)|\s|[:.,*]|\(|{_ROMAN}\b|$)")
-_LETTER_CLOSE = re.compile(r"([a-j])\)")
+_PAREN_QL = re.compile(rf"\(\s*(\d{{1,2}})\s*([{PART_LETTER}])\s*(?:\.?\s*({_ROMAN}))?\s*\)")
+_LETTER_PAREN = re.compile(rf"\s*\(\s*([{PART_LETTER}])\s*\)")
+_LETTER_ADJ = re.compile(rf"([{PART_LETTER}])(?=(?:{_ROMAN})?\)|\s|[:.,*]|\(|{_ROMAN}\b|$)")
+_LETTER_CLOSE = re.compile(rf"([{PART_LETTER}])\)")
 _ROMAN_PAREN = re.compile(rf"\s*\(\s*({_ROMAN})\s*\)")
 _ROMAN_ADJ = re.compile(rf"\.?\s?({_ROMAN})(?![a-z])\)?")
 _END = re.compile(r"\s*(?:$|[\s:.,*|)—–\-\]])")
-_RANGE = re.compile(r"\s*(?:–|—|-|to|through)\s*\(?\d{0,2}[a-j]\)?")
+_RANGE = re.compile(rf"\s*(?:–|—|-|to|through)\s*\(?\d{{0,2}}[{PART_LETTER}]\)?")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def read_label(s: str) -> Label | None:
 
 
 _QUALIFIED_IN_PROSE = re.compile(
-    rf"(?:(?<=\b[Qq])|(?<![\w(^_{{]))(\d{{1,2}})(?:\s*\(\s*([a-j])\s*\)|([a-j])(?=(?:{_ROMAN})?(?:\)|\W|$)))"
+    rf"(?:(?<=\b[Qq])|(?<![\w(^_{{]))(\d{{1,2}})(?:\s*\(\s*([{PART_LETTER}])\s*\)|([{PART_LETTER}])(?=(?:{_ROMAN})?(?:\)|\W|$)))"
     rf"(?:\s*\(\s*({_ROMAN})\s*\)|({_ROMAN})(?=\)|\W|$))?\)?")
 
 

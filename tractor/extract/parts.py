@@ -25,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..homeworks import AnswerKey, parse_part_id
+from ..answer_key import AnswerKey, parse_part_id, PART_LETTER, ROMAN as _ROMAN
 from ..records import ASSISTANT, USER, Transcript
 from .code import blank_value
 from .labels import ROMANS, Label, find_labels, part_id, read_label
@@ -37,13 +37,13 @@ _SOLUTION_HEADING = re.compile(r"(?im)^(?:[ \t>]*(?:#+|\*\*|__)[ \t]*(?:solution
 _QUESTION_REF = re.compile(r"(?i)(?<!skip )(?<!skipping )(?<!skip over )(?<!except )"
                            r"\b(?:question|problem|q|solve|do)\s*#?\s*(\d{1,2})\b")
 _NEXT_QUESTION = re.compile(r"(?i)\bnext\s+(?:question|problem)\b|\bmove\s+on\b|\bproceed\b")
-_USER_PART = re.compile(r"(?i:\bpart)\s*\(?([a-j])\)?(?:\s*\(?((?:iii|ii|iv|i))\)?)?(?![a-z])"
-                        r"|(?<![\w(])\(([a-j])\)(?:\s*\(((?:iii|ii|iv|i))\))?"
-                        r"|(?<!\S)([a-j])((?:iii|ii|iv|i))?\)")
+_USER_PART = re.compile(rf"(?i:\bpart)\s*\(?([{PART_LETTER}])\)?(?:\s*\(?({_ROMAN})\)?)?(?![a-z])"
+                        rf"|(?<![\w(])\(([{PART_LETTER}])\)(?:\s*\(({_ROMAN})\))?"
+                        rf"|(?<!\S)([{PART_LETTER}])({_ROMAN})?\)")
 # a reply with no formula, equation or code answered nothing (a refusal, an offer of hints)
 _STATES_SOMETHING = re.compile(r"[=≈$√∑]|```|\\[(\[]|\bO\(")
 _MAX_TARGETS = 3  # a user message naming more parts is quoting the problem, not asking about parts
-_ALIAS = re.compile(r"\(([a-j])\)\s*(?:What|Which)\s+is\s+([A-Z])\b")
+_ALIAS = re.compile(rf"\(([{PART_LETTER}])\)\s*(?:What|Which)\s+is\s+([A-Z])\b")
 _HEADING_QUESTION = re.compile(r"(?i)\b(?:question|problem)\s*(\d{1,2})\b")
 _LEAD = re.compile(r"^[\s>#*_\-•+]+")
 # a user turn that questions or refers to the answer it follows

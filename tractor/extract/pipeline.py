@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from ..homeworks import AnswerKey, declares
+from ..answer_key import AnswerKey, declares
 from ..records import Claim, Transcript
 from . import big_o, choices, code, expressions, feature_maps, vectors
 from .candidates import math_candidates, pdf_superscripts, plain_equations
@@ -83,7 +83,7 @@ _GLUED_DIGIT = re.compile(r"(?<![\\$^_{])(?:[A-Za-z]|\))\d(?![\d.])")
 
 def _outside(normalized: str, symbols: frozenset[str] | None) -> list[str]:
     """The names of a parsed expression outside the vocabulary (none without one)."""
-    from .latex import load_expression
+    from ..notation.latex import load_expression
 
     if symbols is None:
         return []
@@ -115,7 +115,7 @@ def _substitute_defined(normalized: str, text: str, symbols: frozenset[str] | No
     instance, not a definition)."""
     import sympy
 
-    from .latex import load_expression, to_normalized
+    from ..notation.latex import load_expression, to_normalized
 
     if symbols is None:
         return normalized, []

@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 from .candidates import ASIDE, BOXED, RANK_NAMES, TEXT, Candidate, math_candidates, plain_lines, ranked, role_at
-from .latex import to_normalized
+from ..notation.latex import to_normalized
 
 _GIVEN_REACH = 3  # words
 _SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\(?:left|right|big|Big|bigg|Bigg)(?=[\[\]()])")

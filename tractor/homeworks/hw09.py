@@ -14,7 +14,8 @@ import json
 import math
 
 from ..records import Claim
-from . import Homework, Part, register
+from ..answer_key import Part
+from . import Homework, register
 
 MC_DIMENSIONS = (16, 64, 256)
 MC_SAMPLES = 8000
@@ -26,7 +27,7 @@ MC_Z_LIMIT = 4.5
 def _claim_function(claim: Claim, allowed: set[str]):
     """The claimed expression as a float function of named values and the names it uses, or
     (None, reason)."""
-    from ..verify.expressions import ExpressionError, load
+    from ..notation.expressions import ExpressionError, load
 
     try:
         expr = load(claim.normalized)

@@ -26,7 +26,7 @@ from ..paths import data_dir
 from ..records import Claim
 from ..verify.code_patch import PatchError, Patched, apply_edits, blanks_in, code_blocks, fill_blanks
 from ..verify.outcome import Outcome, correct, error, incorrect, unverified
-from . import Part
+from ..answer_key import Part
 from .hw09_refs import MHA_SHAPES, SEEDS, reference_mha
 
 _HARNESS = '''

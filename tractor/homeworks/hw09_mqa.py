@@ -14,7 +14,7 @@ import re
 
 from ..records import Claim
 from ..verify.outcome import Outcome, correct, incorrect, unverified
-from . import Part
+from ..answer_key import Part
 from .hw09_refs import MQA_SIZES, SEEDS, mqa_inputs, mqa_step
 
 _SHAPE = re.compile(r"^\[?\(?\s*([a-z](?:/[a-z])?(?:\s*[,x×]\s*[a-z](?:/[a-z])?)*)\s*\)?\]?$")
@@ -34,7 +34,7 @@ def _size(entry: str, sizes: dict) -> int:
 
 
 def _symbolic(entry: str, substitutions) -> "sympy.Expr":
-    from ..verify.expressions import load_plain
+    from ..notation.expressions import load_plain
 
     expr = load_plain(entry)
     return expr.subs({s: load_plain(substitutions[str(s)]) for s in expr.free_symbols if str(s) in substitutions})

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
 
+from ..notation.marks import LOST_MATH
 from .pdf_tables import may_hold_table
 
 # Fonts that only ever draw math: KaTeX, MathJax, TeX's math fonts (CM italic/symbols/extension,
@@ -52,9 +53,6 @@ _COLUMN_GAP = 0.8  # ... and wider than this many, a gap between table columns
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.I)  # "LiberationSans-Bold", "Inter-SemiBold"
 _RULE_THICKNESS = 1.5  # points: thicker paths are not fraction bars
 _CURVED_PATH = 8  # segments: a radical sign is drawn with many, a box or bar with few
-# Written where a drawn math shape (radical, bar) could not be rebuilt: the math there is not
-# what the text says. U+FFFD is Unicode's mark for "a character that could not be read".
-LOST_MATH = "\ufffd"
 
 
 def is_math_font(name: str) -> bool:

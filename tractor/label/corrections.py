@@ -83,7 +83,7 @@ def _unjudgeable(claims: list[Claim]) -> bool:
 
 def _about(sentence: str, part: str) -> bool:
     """The sentence names this part, or names no part at all."""
-    from ..homeworks import parse_part_id
+    from ..answer_key import parse_part_id
 
     refs = part_refs(sentence)
     parsed = parse_part_id(part)

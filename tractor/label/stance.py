@@ -29,22 +29,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..answer_key import PART_LETTER, ROMAN as _ROMAN
 from ..records import ASSISTANT, Claim, Label, Transcript
 from .text import sentences
 
 STANCE_THRESHOLD = 0.6
 EVIDENCE_CHARS = 300
-_ROMAN = r"(?:iii|ii|iv|vi|v|i)"
 _PART_REFS = [
     # 6(b)(ii), 6b.ii, 6b, 1c, Q1c, 6 (e)
-    re.compile(rf"(?<![\w.])(?:q|question|problem|prob\.?)?\s*(?P<q>\d{{1,2}})\s*[.-]?\s*\(?(?P<letter>[a-h])\)?"
+    re.compile(rf"(?<![\w.])(?:q|question|problem|prob\.?)?\s*(?P<q>\d{{1,2}})\s*[.-]?\s*\(?(?P<letter>[{PART_LETTER}])\)?"
                rf"(?:\s*(?:\.|\()(?P<roman>{_ROMAN})\)?)?(?![\w])", re.I),
     # (b)(i), (c)
-    re.compile(rf"(?<![\w)])\((?P<letter>[a-h])\)(?:\s*\((?P<roman>{_ROMAN})\))?", re.I),
+    re.compile(rf"(?<![\w)])\((?P<letter>[{PART_LETTER}])\)(?:\s*\((?P<roman>{_ROMAN})\))?", re.I),
     # part c, parts b
-    re.compile(rf"\bparts?\s+(?P<letter>[a-h])(?:\s*\.?\s*(?P<roman>{_ROMAN}))?\b(?![\w'])", re.I),
+    re.compile(rf"\bparts?\s+(?P<letter>[{PART_LETTER}])(?:\s*\.?\s*(?P<roman>{_ROMAN}))?\b(?![\w'])", re.I),
     # question 4, problem 6, Q3
-    re.compile(r"\b(?:question|problem|q)\s*(?P<q>\d{1,2})\b(?!\s*\(?[a-h]\b)", re.I),
+    re.compile(rf"\b(?:question|problem|q)\s*(?P<q>\d{{1,2}})\b(?!\s*\(?[{PART_LETTER}]\b)", re.I),
 ]
 _WHOLE_QUESTION = re.compile(r"\b(entire|whole|every|each|all (?:the )?)\s*(problem|question|part|subpart)s?\b"
                              r"|\ball (?:of )?(?:the |its )?(?:parts|subparts|answers)\b", re.I)
@@ -52,8 +52,8 @@ _WHOLE_QUESTION = re.compile(r"\b(entire|whole|every|each|all (?:the )?)\s*(prob
 
 # Problem 1, part c / Question 2 (b): a question followed by its letter is one reference
 _QUESTION_THEN_PART = re.compile(r"\b(?:question|problem|q)\s*(?P<q>\d{1,2})\s*,?\s*(?:part|subpart)?\s*"
-                                 r"\(?(?P<letter>[a-h])\)(?![\w])|\b(?:question|problem|q)\s*(?P<q2>\d{1,2})\s*,\s*"
-                                 r"(?:part|subpart)\s+(?P<letter2>[a-h])\b", re.I)
+                                 rf"\(?(?P<letter>[{PART_LETTER}])\)(?![\w])|\b(?:question|problem|q)\s*(?P<q2>\d{{1,2}})\s*,\s*"
+                                 rf"(?:part|subpart)\s+(?P<letter2>[{PART_LETTER}])\b", re.I)
 _MARKS = str.maketrans({"✅": " correct ", "✔": " correct ", "✓": " correct ", "☑": " correct ",
                         "❌": " wrong ", "✗": " wrong ", "✘": " wrong ", "❎": " wrong "})
 _TAG = re.compile(r"^\s*(?:\[[^\]]{1,24}\]|(?:my\s+|student(?:'s)?\s+)?(?:note|comment|annotation|remark)s?\s*:)\s*",

@@ -24,7 +24,7 @@ _ABBREVIATION_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFig|\bEq|\
 
 
 def nlp():
-    from ..segment.english import english
+    from ..english import english
 
     return english()
 

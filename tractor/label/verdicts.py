@@ -85,7 +85,7 @@ def verdict_labels(transcript: Transcript, claims: list[Claim]) -> list[Label]:
 def _invented(claim: Claim, key) -> bool:
     """A part the key lacks, of a question the key has: on a homework outside the bank, or a
     question the key does not know, a missing part says nothing about the model."""
-    from ..homeworks import parse_part_id
+    from ..answer_key import parse_part_id
 
     parsed = parse_part_id(claim.part)
     return bool(key is not None and parsed and parsed[1] and key.question(parsed[0]) is not None)
@@ -158,7 +158,7 @@ def _blanks_evidence(claim: Claim, wrong: list[str]) -> str:
 
 
 def _expression_errors(claim: Claim, key) -> list[tuple[str, float]]:
-    from ..verify.expressions import ExpressionError, load
+    from ..notation.expressions import ExpressionError, load
 
     reference = _reference(claim, key)
     try:
@@ -237,8 +237,8 @@ def _reference(claim: Claim, key):
 def _parse_reference(text: str):
     """A key's reference (or kernel) as sympy: parsed once per process, not once per claim
     (sympy expressions are immutable, so sharing them is safe)."""
-    from ..extract.latex import to_normalized
-    from ..verify.expressions import ExpressionError, load_plain
+    from ..notation.latex import to_normalized
+    from ..notation.expressions import ExpressionError, load_plain
 
     normalized, _ = to_normalized(text)
     if normalized:
@@ -250,7 +250,7 @@ def _parse_reference(text: str):
 
 
 def _load(text: str):
-    from ..verify.expressions import ExpressionError, load
+    from ..notation.expressions import ExpressionError, load
 
     try:
         return load(text)

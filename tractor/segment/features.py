@@ -18,7 +18,7 @@ import re
 
 from tractor.records import ASSISTANT, USER
 from tractor.segment.blocks import Block
-from tractor.segment.english import english
+from tractor.english import english
 from tractor.segment.labels import is_explicit_note
 
 FIRST_PERSON = {"i", "my", "me", "mine", "myself", "i'm", "i've", "i'd"}

@@ -278,7 +278,7 @@ def _from_statements(doc: Document, messages: list[Message], summary: str,
 def _statement_matcher():
     from spacy.matcher import Matcher
 
-    from tractor.segment.english import english
+    from tractor.english import english
 
     nlp = english()
     matcher = Matcher(nlp.vocab)

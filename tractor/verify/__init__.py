@@ -20,8 +20,9 @@ import dataclasses
 import json
 import re
 
-from ..homeworks import AnswerKey, Homework, Part
-from ..ingest.pdf_layout import LOST_MATH
+from ..answer_key import AnswerKey, Part
+from ..homeworks import Homework
+from ..notation.marks import LOST_MATH
 from ..records import Claim
 from . import vocabulary
 from .cache import VerdictCache

@@ -16,7 +16,7 @@ from typing import Mapping
 
 import sympy
 
-from .expressions import ExpressionError
+from ..notation.expressions import ExpressionError
 
 Monomial = tuple[tuple[str, sympy.Rational], ...]
 
@@ -33,7 +33,7 @@ class Comparison:
 def load_bound(text: str) -> sympy.Expr:
     """A claim's normalized bound read back, ``Max(a, b)`` as ``a + b`` (equal up to a factor 2
     for sizes >= 1); a ``Min`` has no such reading and is an :class:`ExpressionError`."""
-    from .expressions import load
+    from ..notation.expressions import load
 
     if re.search(r"\bMin\(", text):
         raise ExpressionError(f"a minimum of sizes is not a sum of monomials: {text}")
@@ -64,7 +64,7 @@ def prepare(expr: sympy.Expr, substitutions: Mapping[str, str] = {}, aliases: Ma
             sizes: frozenset[str] = frozenset()) -> sympy.Expr:
     """Rename aliased symbols (n -> N), split glued products of known sizes (``bnd`` -> b*n*d)
     and substitute derived sizes (k -> d/h)."""
-    from .expressions import load_plain
+    from ..notation.expressions import load_plain
 
     by_name = {str(s): s for s in expr.free_symbols}
     renames = {by_name[a]: sympy.Symbol(t, positive=True) for a, t in aliases.items() if a in by_name}

@@ -59,7 +59,8 @@ def _reference_homework(reference: str):
 
     from ..extract.candidates import best
     from ..extract.expressions import candidates
-    from ..homeworks import AnswerKey, Homework, Part, Question
+    from ..answer_key import AnswerKey, Part, Question
+    from ..homeworks import Homework
 
     extra = MappingProxyType({"unnamed": True})
     pick = best(candidates(reference, Part(id="1a", asks="", kind="expression", reference="", extra=extra)))
@@ -91,8 +92,8 @@ def _radical_dropped(result: ClaimCheck, key_part) -> bool:
     ``\\sqrt{d}``): what a PDF text layer prints when the radical was a drawn path."""
     import sympy
 
-    from ..extract.latex import to_normalized
-    from .expressions import ExpressionError, equivalent, load
+    from ..notation.latex import to_normalized
+    from ..notation.expressions import ExpressionError, equivalent, load
 
     if result.kind != "expression" or not result.parsed:
         return False
@@ -111,8 +112,8 @@ def _rounded(text: str, result: ClaimCheck, key_part) -> bool:
     """Whether the claim's numbers, written with k decimals, match the reference's to k decimals."""
     import sympy
 
-    from ..extract.latex import to_normalized
-    from .expressions import ExpressionError, load
+    from ..notation.latex import to_normalized
+    from ..notation.expressions import ExpressionError, load
 
     decimals = [len(d) for d in re.findall(r"\d\.(\d+)", text)]
     if not decimals or not result.parsed:
@@ -135,8 +136,8 @@ def _renamed(result: ClaimCheck, key_part) -> ClaimCheck:
     them (``f(y)`` for ``f(x)``) may have only chosen another letter, so it is not incorrect."""
     from itertools import permutations
 
-    from ..extract.latex import to_normalized
-    from .expressions import ExpressionError, equivalent, load
+    from ..notation.latex import to_normalized
+    from ..notation.expressions import ExpressionError, equivalent, load
 
     if result.verdict != "incorrect" or not result.parsed:
         return result

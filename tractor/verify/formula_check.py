@@ -20,7 +20,7 @@ import itertools
 import re
 
 from ..records import Claim
-from .expressions import ExpressionError
+from ..notation.expressions import ExpressionError
 from .matrix_formula import evaluate, leaves, parse
 from .outcome import Outcome, correct, incorrect, unverified
 

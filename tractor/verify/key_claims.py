@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..homeworks import AnswerKey, Part
+from ..answer_key import AnswerKey, Part
 
 Answer = tuple[str, str, str, str]  # (text, normalized, detail tags, expected verdict)
 
@@ -25,7 +25,7 @@ def _graded(part: Part, normalize) -> list[Answer]:
 
 
 def _expression(part: Part) -> list[Answer]:
-    from ..extract.latex import to_normalized
+    from ..notation.latex import to_normalized
 
     def normalize(text):
         normalized, reason = to_normalized(text)
@@ -35,7 +35,7 @@ def _expression(part: Part) -> list[Answer]:
 
 
 def _big_o(part: Part) -> list[Answer]:
-    from .expressions import load_plain
+    from ..notation.expressions import load_plain
 
     bounds = [(part.extra[f], f"resource={r}") for f, r in (("time", "time"), ("space", "memory")) if f in part.extra]
     if bounds:

@@ -12,10 +12,10 @@ import functools
 import json
 import re
 
-from ..homeworks import AnswerKey, Part
+from ..answer_key import AnswerKey, Part
 from ..records import Claim
 from . import big_o, feature_map
-from .expressions import ExpressionError, counterexample, equivalent, load, load_plain
+from ..notation.expressions import ExpressionError, counterexample, equivalent, load, load_plain
 from .outcome import Outcome, correct, incorrect, unverified
 
 
@@ -30,7 +30,7 @@ def _tags(claim: Claim) -> dict[str, str]:
 @functools.lru_cache(maxsize=256)
 def _key_expression(text: str):
     """A key's LaTeX answer read with the extractor's notation rules (q^T k -> qk...)."""
-    from ..extract.latex import to_normalized
+    from ..notation.latex import to_normalized
 
     normalized, _ = to_normalized(text)
     return load(normalized) if normalized else None
@@ -141,7 +141,7 @@ def check_big_o(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
 def _size_vocabulary(part: Part) -> set[str]:
     """The sizes a bound of ``part`` may name after aliases and substitutions: the key's
     ``symbols`` (empty when it declares none: then nothing is rejected)."""
-    from .expressions import load_plain
+    from ..notation.expressions import load_plain
 
     if "symbols" not in part.extra:
         return set()

@@ -37,11 +37,11 @@ def use_broker(address: str, key: bytes) -> None:
 @functools.cache
 def shared_sandbox():
     if _broker is not None:
-        from .sandbox_broker import RemoteSandbox
+        from ..sandbox.broker import RemoteSandbox
 
         sandbox = RemoteSandbox(*_broker)
     else:
-        from .sandbox import Sandbox
+        from ..sandbox.runner import Sandbox
 
         sandbox = Sandbox()
     atexit.register(sandbox.close)
@@ -83,7 +83,7 @@ def run_claimed(source: str, entry: str, payload: dict) -> tuple[object, Outcome
     untrusted code in-process.
     """
     from .outcome import unverified
-    from .sandbox import SandboxUnavailable
+    from ..sandbox.runner import SandboxUnavailable
 
     try:
         result = shared_sandbox().run(source, entry=entry, payload=payload)
@@ -101,6 +101,6 @@ def run_claimed(source: str, entry: str, payload: dict) -> tuple[object, Outcome
 
 def parallel_jobs() -> int:
     """How many checks may wait on the shared sandbox at once: as many as it runs at once."""
-    from .sandbox import default_concurrency
+    from ..sandbox.runner import default_concurrency
 
     return default_concurrency()

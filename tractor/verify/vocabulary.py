@@ -13,7 +13,7 @@ Parts without ``symbols`` are not checked.
 
 from __future__ import annotations
 
-from ..homeworks import Part, declares
+from ..answer_key import Part, declares
 from ..records import Claim
 from .outcome import Outcome, unverified
 
@@ -21,7 +21,7 @@ from .outcome import Outcome, unverified
 def outside(normalized: str, part: Part) -> list[str] | None:
     """The free symbols of a normalized claim the part does not declare, sorted; None when the
     part declares no vocabulary or the claim is no sympy expression (JSON, a family list)."""
-    from .expressions import ExpressionError, load
+    from ..notation.expressions import ExpressionError, load
 
     symbols = part.extra.get("symbols")
     if not symbols or not normalized:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 
 import sympy
 
-from ..ingest.pdf_layout import LOST_MATH
+from .marks import LOST_MATH
 
 PARSE_TIMEOUT_S = 2.0
 MAX_PARSE_CHARS = 400
@@ -151,7 +151,6 @@ def unicode_to_latex(text: str) -> str:
 
 def _radical_groups(text: str) -> str:
     """``√(d + 1)`` -> ``\\sqrt{d + 1}``: the radical covers the bracketed group."""
-    from .candidates import balanced
 
     out, pos = [], 0
     for m in re.finditer(r"√\s*\(", text):
@@ -196,8 +195,7 @@ def code_forms(s: str) -> str:
     for m in re.finditer(r"(?<![\\A-Za-z])sqrt\s*\(", s):
         if m.start() < pos:
             continue
-        from .candidates import balanced
-
+    
         group = balanced(s, m.end() - 1)
         if group is None:
             continue
@@ -497,3 +495,17 @@ def to_normalized(latex: str, _in_relation: bool = False) -> tuple[str, str]:
         return str(parse_latex(normalized)), ""
     except ValueError as exc:
         return "", str(exc)
+
+def balanced(text: str, open_at: int) -> str | None:
+    """The text from the bracket at ``open_at`` to its match, inclusive."""
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    stack = []
+    for i in range(open_at, len(text)):
+        ch = text[i]
+        if ch in pairs:
+            stack.append(pairs[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
+                return text[open_at:i + 1]
+    return None

@@ -1,5 +1,5 @@
 """What a sandbox job's child puts around the claimed code before running it: rlimits and an
-audit hook. Loaded by :mod:`tractor.verify.sandbox_worker` (inside the isolation layer, by path,
+audit hook. Loaded by :mod:`tractor.sandbox.sandbox_worker` (inside the isolation layer, by path,
 standard library only); the namespaces the host set up are the real walls, this is defence in
 depth.
 

@@ -2,7 +2,7 @@
 
 A sandbox's fork server imports torch (about 170 MB resident), so a build whose every pool
 worker started its own would hold one per worker. Instead the build's parent process runs a
-:class:`SandboxBroker`: it owns the one :class:`~tractor.verify.sandbox.Sandbox` (started on the
+:class:`SandboxBroker`: it owns the one :class:`~tractor.sandbox.runner.Sandbox` (started on the
 first request, as in a single process) and serves its ``run`` to the workers over a private
 local socket guarded by a random key. A worker's :class:`RemoteSandbox` has the same ``run``, so
 checks do not know the difference. The code still runs only in the sandbox's children; the
@@ -19,7 +19,7 @@ import threading
 from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
-from .sandbox import Sandbox, SandboxLimits, SandboxResult, SandboxUnavailable
+from .runner import Sandbox, SandboxLimits, SandboxResult, SandboxUnavailable
 
 
 class SandboxBroker:

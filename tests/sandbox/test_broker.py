@@ -1,4 +1,4 @@
-"""The build's one sandbox, served by the parent to its pool workers (tractor.verify.sandbox_broker)."""
+"""The build's one sandbox, served by the parent to its pool workers (tractor.sandbox.broker)."""
 
 import multiprocessing
 import os
@@ -6,8 +6,8 @@ from multiprocessing.connection import Client
 
 import pytest
 
-from tractor.verify.sandbox import Sandbox, SandboxUnavailable
-from tractor.verify.sandbox_broker import RemoteSandbox, SandboxBroker
+from tractor.sandbox.runner import Sandbox, SandboxUnavailable
+from tractor.sandbox.broker import RemoteSandbox, SandboxBroker
 
 ECHO = "import os\ndef main(payload):\n    return {'twice': payload['n'] * 2, 'pid': os.getpid()}\n"
 

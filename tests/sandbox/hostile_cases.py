@@ -187,7 +187,7 @@ WALL_PROBES = [
     ("mount a tmpfs", LIBC + "if libc.mount(b'x', b'/tmp', b'tmpfs', 0, None)" + FAILED_CALL, {EPERM}),
     ("unshare a user namespace", LIBC + "if libc.unshare(0x10000000)" + FAILED_CALL, {EPERM}),
     # files: only the interpreter, the libraries and the worker's scripts are there, read-only
-    ("write into the worker's scripts", f"open({str(REPO / 'tractor' / 'verify' / 'sandbox_guard.py')!r}, 'a')",
+    ("write into the worker's scripts", f"open({str(REPO / 'tractor' / 'sandbox' / 'sandbox_guard.py')!r}, 'a')",
      {EACCES, EROFS}),
     ("write into the repo", f"open({str(PWNED)!r}, 'w')", {ENOENT, EACCES, EROFS}),
     ("read /etc/shadow", "open('/etc/shadow').read()", {ENOENT}),

@@ -2,7 +2,7 @@
 the server, waits for exactly one job on its job pipe, puts the guard (:mod:`sandbox_guard`)
 around the claimed code, runs it and writes the JSON reply into its result pipe.
 
-Loaded by :mod:`tractor.verify.sandbox_worker` as a top-level module, like the guard: the
+Loaded by :mod:`tractor.sandbox.sandbox_worker` as a top-level module, like the guard: the
 worker runs as a script inside the isolation layer and imports no tractor package.
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hostile_cases import HOOK_OFF, HOST_MARKERS, HOSTILE_CASES, PROTECTED_FILES, REPO, WALL_PROBES, wall_probe
-from tractor.verify.sandbox import ISOLATION_LEVELS, Sandbox, SandboxLimits, SandboxResult, SandboxUnavailable
+from tractor.sandbox.runner import ISOLATION_LEVELS, Sandbox, SandboxLimits, SandboxResult, SandboxUnavailable
 
 HOSTILE_LIMITS = SandboxLimits(cpu_seconds=1, wall_seconds=8, memory_mb=256, file_mb=4,
                                processes=16)
@@ -300,7 +300,7 @@ def test_bubblewrap_is_used_when_it_works(sandbox):
 
 @pytest.fixture()
 def no_bubblewrap(monkeypatch, tmp_path):
-    from tractor.verify import sandbox as module
+    from tractor.sandbox import runner as module
 
     monkeypatch.setenv("PATH", str(tmp_path))
     module._level_works.cache_clear()

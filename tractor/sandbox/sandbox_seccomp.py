@@ -1,7 +1,7 @@
 """The seccomp filter a sandbox job's child loads before it runs claimed code: system calls a
 numeric claim never needs fail with EPERM, whatever the Python-level guard says.
 
-Loaded by :mod:`tractor.verify.sandbox_worker` as a top-level module (standard library and
+Loaded by :mod:`tractor.sandbox.sandbox_worker` as a top-level module (standard library and
 ctypes only), like its siblings. The filter is built with the system's libseccomp
 (``libseccomp.so.2``, Debian's ``libseccomp2``, present wherever systemd is) through ctypes, and
 loaded by the child itself, after it has set up its own mounts and dropped its uid; loading also

@@ -1,4 +1,4 @@
-"""Fork server that runs untrusted claim code; started by :mod:`tractor.verify.sandbox`.
+"""Fork server that runs untrusted claim code; started by :mod:`tractor.sandbox.runner`.
 
 Runs as a script inside the isolation layer (bubblewrap, ``unshare`` or a plain process) and
 only imports the standard library, its two sibling modules (:mod:`sandbox_guard`,

@@ -1,7 +1,7 @@
 """Run untrusted code (patches and filled-in blanks claimed by an LLM) away from the tool.
 
 The code never runs in this process. A :class:`Sandbox` starts, on first use, a long-lived
-fork server (:mod:`tractor.verify.sandbox_worker`) inside bubblewrap, checked once per process.
+fork server (:mod:`tractor.sandbox.sandbox_worker`) inside bubblewrap, checked once per process.
 There is no silent fallback: without bubblewrap, :class:`SandboxUnavailable` (and code claims
 stay unverified). Weaker levels run only when asked for by name (``$TRACTOR_SANDBOX_ISOLATION``,
 for a corpus whose code is trusted):
