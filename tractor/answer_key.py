@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -60,6 +61,7 @@ class AnswerKey:
     version: str
     questions: tuple[Question, ...]
     parts: tuple[Part, ...]
+    folder: Path | None = field(default=None, compare=False)  # where key.toml lives: its templates sit beside it
 
     def part(self, part_id: str) -> Part | None:
         return next((p for p in self.parts if p.id == part_id), None)
@@ -114,7 +116,7 @@ def load_key(path) -> AnswerKey:
                      coding=bool(q.get("coding", False)), no_reference=bool(q.get("no_reference", False)))
             for q in raw.get("question", ())
         )
-        key = AnswerKey(raw["homework"], raw.get("title", ""), str(raw["version"]), questions, parts)
+        key = AnswerKey(raw["homework"], raw.get("title", ""), str(raw["version"]), questions, parts, path.parent)
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise TractorError(f"answer key {path}: {exc}") from exc
     bad = [p.id for p in parts if not _PART_ID.match(p.id)]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tractor.extract import extract_claims, format_claims_table
-from tractor.extract.choices import canonical_choice
-from tractor.extract.feature_maps import parse_feature_map
+from tractor.homeworks.hw09.choices import canonical_choice
+from tractor.homeworks.hw09.feature_maps import parse_feature_map
 from tractor.notation.latex import load_expression, to_normalized
 from tractor.homeworks import get
 from tractor.records import Message, Transcript

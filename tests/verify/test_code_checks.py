@@ -107,7 +107,7 @@ SPOILED = [
 
 @pytest.fixture(scope="module")
 def reference_results():
-    from tractor.homeworks import hw09_code
+    from tractor.homeworks.hw09 import code as hw09_code
     from tractor.verify.code_patch import fill_blanks
 
     results, stop = hw09_code._run(fill_blanks(hw09_code.template(HW09.key.part("3a")), REFERENCE))
@@ -117,7 +117,7 @@ def reference_results():
 
 @pytest.mark.parametrize("spoil,failure", SPOILED)
 def test_spoiled_results_are_failures(reference_results, spoil, failure):
-    from tractor.homeworks.hw09_code import _compare
+    from tractor.homeworks.hw09.code import _compare
 
     results = copy.deepcopy(reference_results)
     spoil(results[0])
@@ -135,7 +135,7 @@ def test_spoiled_results_are_failures(reference_results, spoil, failure):
     lambda results: None,
 ])
 def test_malformed_reply_is_one_failure(reference_results, spoil):
-    from tractor.homeworks.hw09_code import _compare
+    from tractor.homeworks.hw09.code import _compare
 
     assert _compare(spoil(copy.deepcopy(reference_results))) == (
         0.0, ["malformed result from the sandbox (not one result per case)"])
@@ -144,7 +144,7 @@ def test_malformed_reply_is_one_failure(reference_results, spoil):
 # The reference attention is computed once per case and parameter shapes: comparing the same
 # results again reuses it and agrees to the last bit.
 def test_reference_is_computed_once_per_inputs(reference_results):
-    from tractor.homeworks import hw09_code
+    from tractor.homeworks.hw09 import code as hw09_code
 
     first = hw09_code._compare(reference_results)
     known = len(hw09_code._REFERENCES)
@@ -181,7 +181,7 @@ def test_claim_cannot_choose_the_weights(blanks, expected):
 def _forger(how):
     import base64
 
-    from tractor.homeworks.hw09_code import _cases
+    from tractor.homeworks.hw09.code import _cases
 
     forged = [{"ok": True, "shape": [c["batch"], c["seq"], c["d_model"]],
                "out": [[c["batch"], c["seq"], c["d_model"]],

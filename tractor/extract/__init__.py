@@ -57,7 +57,7 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
     attempt's only vector and stated as the answer.
 
 ``choice``
-    The chosen option as a canonical string (:func:`tractor.extract.choices.canonical_choice`):
+    The chosen option as a canonical string (:func:`tractor.homeworks.hw09.choices.canonical_choice`):
     HTML entities unescaped, backticks/``<code>`` dropped, whitespace removed inside brackets
     and quoted einsum specs, one space after each top-level comma.
     ``[h, d, q]`` (``[h, d, d/h]`` when a width is written as its value);

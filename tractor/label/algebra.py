@@ -130,7 +130,7 @@ def feature_map_weights(normalized: str, dim: int) -> dict[tuple[int, ...], floa
     coefficient) and at the first primes (whose factorisation names the monomial)."""
     import torch
 
-    from ..verify.feature_map import build_phi, fixed_dimension, parse_families
+    from ..homeworks.hw09.feature_map_check import build_phi, fixed_dimension, parse_families
 
     families = parse_families(normalized)
     dim = fixed_dimension(families) or dim
@@ -186,7 +186,7 @@ def monomial_mismatch(normalized: str, kernel: sympy.Expr, dim: int = 3) -> str:
 
 def _dimension(normalized: str, dim: int) -> int:
     """The input dimension a map written with literal indices fixes (x_1, x_2: D = 2), else ``dim``."""
-    from ..verify.feature_map import fixed_dimension, parse_families
+    from ..homeworks.hw09.feature_map_check import fixed_dimension, parse_families
 
     return fixed_dimension(parse_families(normalized)) or dim
 

@@ -44,7 +44,7 @@ def _big_o(part: Part) -> list[Answer]:
 
 
 def _choice(part: Part) -> list[Answer]:
-    from ..extract.choices import canonical_choice
+    from ..homeworks.hw09.choices import canonical_choice
 
     return _graded(part, lambda t: (canonical_choice(t), ""))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..notation.expressions import ExpressionError
+from ...notation.expressions import ExpressionError
 
 _TRANSPOSE = r"(?:\\top|\\intercal|T|\\mathsf\{T\}|\\text\{\s*top\s*\}|\\mathrm\{T\})"
 _CLEAN = [

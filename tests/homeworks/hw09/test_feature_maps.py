@@ -1,4 +1,4 @@
-"""Feature maps as they are really written -> component families (tractor.extract.feature_maps).
+"""Feature maps as they are really written -> component families (tractor.homeworks.hw09.feature_maps).
 
 Each group is one notation class; every row is a map in that notation with the families it
 must give. REF is the degree-2 map [1, sqrt2 x_i, x_i^2, sqrt2 x_i x_j (i<j)].
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tractor.extract.feature_maps import candidates, extract, parse_feature_map
+from tractor.homeworks.hw09.feature_maps import candidates, extract, parse_feature_map
 
 REF = [("1", [], ""), ("sqrt(2)", ["i"], ""), ("1", ["i", "i"], ""), ("sqrt(2)", ["i", "j"], "i<j")]
 

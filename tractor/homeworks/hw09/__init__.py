@@ -5,7 +5,7 @@ generic checks in :mod:`tractor.verify` compare claims with that key (sympy, big
 maps). This module adds what needs the homework's own computation: Monte-Carlo estimates for
 Question 1, argmax attention for 2(a), the Question 3 class run in the sandbox, the MQA step for
 4(a)-(e), the degree-2 kernel and kernel attention for 6(b). The references live in
-:mod:`hw09_refs`; every check has the signature ``(claim, part, key) -> Outcome``.
+:mod:`.refs`; every check has the signature ``(claim, part, key) -> Outcome``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import math
 
-from ..records import Claim
-from ..answer_key import Part
-from . import Homework, register
+from ...records import Claim
+from ...answer_key import Part
+from .. import Homework, register
 
 MC_DIMENSIONS = (16, 64, 256)
 MC_SAMPLES = 8000
@@ -27,7 +27,7 @@ MC_Z_LIMIT = 4.5
 def _claim_function(claim: Claim, allowed: set[str]):
     """The claimed expression as a float function of named values and the names it uses, or
     (None, reason)."""
-    from ..notation.expressions import ExpressionError, load
+    from ...notation.expressions import ExpressionError, load
 
     try:
         expr = load(claim.normalized)
@@ -42,7 +42,7 @@ def _claim_function(claim: Claim, allowed: set[str]):
 def _simulate(tests: list[tuple[str, float]]):
     """Turn (description, z) pairs into an outcome: incorrect on any rejection, else a
     not-rejected note (a simulation cannot prove a formula, so never ``correct``)."""
-    from ..verify.outcome import incorrect, unverified
+    from ...verify.outcome import incorrect, unverified
 
     worst = max(tests, key=lambda t: abs(t[1]))
     if abs(worst[1]) > MC_Z_LIMIT:
@@ -55,8 +55,8 @@ def check_mean(claim: Claim, part: Part, key):
     """1(a): E[q^T k] simulated with a shared scalar mean and with a general mean vector."""
     import torch
 
-    from ..verify.outcome import unverified
-    from .hw09_refs import dot_product_samples, mean_z
+    from ...verify.outcome import unverified
+    from .refs import dot_product_samples, mean_z
 
     f, names = _claim_function(claim, {"d", "mu", "norm_mu", "sigma"})
     if f is None:
@@ -79,8 +79,8 @@ def check_variance(claim: Claim, part: Part, key):
     """1(b): Var(q^T k) with mu = 0, sigma = 1."""
     import torch
 
-    from ..verify.outcome import unverified
-    from .hw09_refs import dot_product_samples, variance_z
+    from ...verify.outcome import unverified
+    from .refs import dot_product_samples, variance_z
 
     f, why = _claim_function(claim, {"d"})
     if f is None:
@@ -97,8 +97,8 @@ def check_scale(claim: Claim, part: Part, key):
     """1(c): with s as claimed, q^T k / s must have mean 0 and variance 1."""
     import torch
 
-    from ..verify.outcome import unverified
-    from .hw09_refs import dot_product_samples, mean_z, variance_z
+    from ...verify.outcome import unverified
+    from .refs import dot_product_samples, mean_z, variance_z
 
     f, why = _claim_function(claim, {"d"})
     if f is None:
@@ -116,8 +116,8 @@ def check_scale(claim: Claim, part: Part, key):
 
 def check_argmax_output(claim: Claim, part: Part, key):
     """2(a): the claimed vector against argmax attention computed on the question's data."""
-    from ..verify.outcome import correct, incorrect, unverified
-    from .hw09_refs import argmax_attention
+    from ...verify.outcome import correct, incorrect, unverified
+    from .refs import argmax_attention
 
     try:
         claimed = [float(x) for x in _flatten(json.loads(claim.normalized))]
@@ -138,8 +138,8 @@ def check_kernel(claim: Claim, part: Part, key):
     """6(b)(i): the claimed sim(q, k), over qk, against the degree-2 kernel on random vectors."""
     import torch
 
-    from ..verify.outcome import incorrect, unverified
-    from .hw09_refs import degree2_kernel
+    from ...verify.outcome import incorrect, unverified
+    from .refs import degree2_kernel
 
     f, why = _claim_function(claim, {"qk"})
     if f is None:
@@ -156,8 +156,8 @@ def check_kernel(claim: Claim, part: Part, key):
 def check_kernel_attention(claim: Claim, part: Part, key):
     """6(b)(iii): evaluate the claimed formula with the degree-2 feature map, in every
     orientation of the vectors, against kernel attention computed directly."""
-    from .hw09_refs import degree2_features, kernel_attention
-    from ..verify.formula_check import check_attention_formula
+    from .refs import degree2_features, kernel_attention
+    from .formula_check import check_attention_formula
 
     return check_attention_formula(claim, part.reference, degree2_features, kernel_attention)
 
@@ -167,8 +167,8 @@ class HW09(Homework):
     name = "hw09"
 
     def reference_checks(self):
-        from .hw09_code import check_blanks, check_patch
-        from .hw09_mqa import check_einsum, check_shape
+        from .code import check_blanks, check_patch
+        from .mqa import check_einsum, check_shape
 
         return {"1a": check_mean, "1b": check_variance, "1c": check_scale, "2a": check_argmax_output,
                 "3a": check_blanks, "3b": check_patch, "4a": check_shape, "4b": check_shape,

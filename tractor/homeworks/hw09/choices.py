@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 
-from .candidates import ANSWER, ASIDE, DISPLAY, RANK_NAMES, Candidate, best, fences, line_rank, role_at
+from ...extract.candidates import ANSWER, ASIDE, DISPLAY, RANK_NAMES, Candidate, best, fences, line_rank, role_at
 
 _EINSUM = re.compile(r"(?:torch\.)?einsum\s*\(\s*[\"']([^\"']*)[\"']\s*((?:,\s*[\w.]+\s*)*)\)")
 _OPERAND = r"(?:self\.)?[A-Za-z_]\w*(?:\.T)?"

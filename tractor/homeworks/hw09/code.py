@@ -4,7 +4,7 @@ Claimed code runs only in the sandbox, together with a small harness that builds
 several seeds and shapes, loads the checker's weights into it (:func:`checker_weight`), applies
 it to the checker's input and returns its output and its parameters' shapes (float64 bytes in
 JSON). The verdict is decided here, never in the sandbox: the reference
-(:func:`hw09_refs.reference_mha`) is computed from the checker's own input and weights, once per
+(:func:`refs.reference_mha`) is computed from the checker's own input and weights, once per
 case and parameter shapes, and compared with the output; what the sandbox returns is checked
 and bounded before use, so it cannot decide how much work this side does. The smallest edit
 set that makes the doubled-W_v class run is *computed* by running subsets of the key's candidate
@@ -22,12 +22,12 @@ import re
 import textwrap
 import threading
 
-from ..paths import data_dir
-from ..records import Claim
-from ..verify.code_patch import PatchError, Patched, apply_edits, blanks_in, code_blocks, fill_blanks
-from ..verify.outcome import Outcome, correct, error, incorrect, unverified
-from ..answer_key import Part
-from .hw09_refs import MHA_SHAPES, SEEDS, reference_mha
+from ...paths import data_dir
+from ...records import Claim
+from ...verify.code_patch import PatchError, Patched, apply_edits, blanks_in, code_blocks, fill_blanks
+from ...verify.outcome import Outcome, correct, error, incorrect, unverified
+from ...answer_key import Part
+from .refs import MHA_SHAPES, SEEDS, reference_mha
 
 _HARNESS = '''
 
@@ -175,7 +175,7 @@ def _reference(case: dict, shapes: dict[str, tuple[int, ...]]):
 
 def _failure_text(res: dict) -> str:
     """A failing case as the harness reported it, bounded and scrubbed (it is the claim's text)."""
-    from ..verify.sandboxes import bounded
+    from ...verify.sandboxes import bounded
 
     where = res.get("where")
     where = [w for w in where if isinstance(w, str)][-5:] if isinstance(where, list) else []
@@ -196,7 +196,7 @@ def _compare(results) -> tuple[float, list[str]]:
             continue
         shape = [case["batch"], case["seq"], case["d_model"]]
         if res.get("shape") != shape:
-            from ..verify.sandboxes import bounded
+            from ...verify.sandboxes import bounded
 
             failures.append(f"output shape {bounded(repr(res.get('shape')), 80)}, expected {shape}")
             continue
@@ -225,7 +225,7 @@ def _malformed(failures: list[str]) -> Outcome | None:
 
 
 def _run(source: str) -> tuple[list[dict] | None, Outcome | None]:
-    from ..verify.sandboxes import run_claimed
+    from ...verify.sandboxes import run_claimed
 
     return run_claimed(source + _harness(), "_tractor_check", {"cases": list(_cases())})
 

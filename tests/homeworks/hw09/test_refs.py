@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from tractor.homeworks import get
-from tractor.homeworks import hw09_refs as refs
-from tractor.homeworks.hw09_code import minimal_edit_set
+from tractor.homeworks.hw09 import refs
+from tractor.homeworks.hw09.code import minimal_edit_set
 
 KEY = get("hw09").key
 

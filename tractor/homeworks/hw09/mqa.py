@@ -3,7 +3,7 @@
 A chosen einsum is data, not code: the expression is read with ``ast`` and only an einsum with a
 literal subscript string, a matrix product ``@`` / ``matmul`` and names of the step's tensors are
 evaluated (``torch.einsum`` on the step's own weights); the rest of the step is the reference
-:func:`hw09_refs.mqa_step`, and the result must equal the reference step's output at every seed.
+:func:`refs.mqa_step`, and the result must equal the reference step's output at every seed.
 A chosen weight shape is compared by name (q = k = d/h makes ``[h, d, k]`` the same *size* as
 ``[h, d, q]``, but it names the key width) and run to report what breaks.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from ..records import Claim
-from ..verify.outcome import Outcome, correct, incorrect, unverified
-from ..answer_key import Part
-from .hw09_refs import MQA_SIZES, SEEDS, mqa_inputs, mqa_step
+from ...records import Claim
+from ...verify.outcome import Outcome, correct, incorrect, unverified
+from ...answer_key import Part
+from .refs import MQA_SIZES, SEEDS, mqa_inputs, mqa_step
 
 _SHAPE = re.compile(r"^\[?\(?\s*([a-z](?:/[a-z])?(?:\s*[,x×]\s*[a-z](?:/[a-z])?)*)\s*\)?\]?$")
 _PROJECTION = {"q": "bd,hdq->bhq", "k": "bd,dk->bk", "v": "bd,dv->bv"}
@@ -34,7 +34,7 @@ def _size(entry: str, sizes: dict) -> int:
 
 
 def _symbolic(entry: str, substitutions) -> "sympy.Expr":
-    from ..notation.expressions import load_plain
+    from ...notation.expressions import load_plain
 
     expr = load_plain(entry)
     return expr.subs({s: load_plain(substitutions[str(s)]) for s in expr.free_symbols if str(s) in substitutions})

@@ -4,8 +4,8 @@ refused without being run (code from a transcript runs only in the sandbox)."""
 
 import pytest
 
-from tractor.homeworks.hw09_mqa import _evaluate, parse_shape
-from tractor.homeworks.hw09_refs import mqa_inputs
+from tractor.homeworks.hw09.mqa import _evaluate, parse_shape
+from tractor.homeworks.hw09.refs import mqa_inputs
 
 
 # expressions that are read and computed: (text, shape of the value)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..notation.expressions import ExpressionError, load
+from ...notation.expressions import ExpressionError, load
 
 _COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
             ast.Eq: operator.eq, ast.NotEq: operator.ne}
