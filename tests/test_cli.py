@@ -119,7 +119,7 @@ def test_claims_table_fits_without_verdicts(columns):
     result = CliRunner().invoke(main, ["claims", str(POST)], env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[1].split() == ["part", "in_hw", "att", "msg", "kind", "claim", "normalized", "detail"]
+    assert lines[1].split() == ["part", "in_hw", "att", "msg", "kind", "claim", "normalized", "tags"]
     assert max(len(line) for line in lines[1:]) <= columns
     assert "…" not in result.output
 

@@ -103,10 +103,10 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON (one ob
 @_domain_errors
 def claims(file, as_json):
     """Show one post's homework parts, attempts and claims (not verified: see `tractor verify`)."""
-    header = ("part", "in_hw", "att", "msg", "kind", "claim", "normalized", "detail")
+    header = ("part", "in_hw", "att", "msg", "kind", "claim", "normalized", "tags")
     _show_claims(file, False, as_json, header, lambda c: (
         c.part, "yes" if c.in_homework else "NO", str(c.attempt), str(c.message_index), c.kind, c.claim,
-        c.normalized, c.detail))
+        c.normalized, "; ".join(c.tags)))
 
 
 @main.command("verify")
@@ -121,7 +121,7 @@ def verify(file, as_json):
 
 
 # Fields a `claims --json` row leaves out: nothing was verified, so they would only say so.
-_UNVERIFIED_FIELDS = ("verdict", "reference")
+_UNVERIFIED_FIELDS = ("verdict", "detail", "reference", "facts")
 
 
 def _show_claims(file: Path, verify: bool, as_json: bool, header: tuple[str, ...], row) -> None:

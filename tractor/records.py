@@ -84,8 +84,6 @@ class FailedFile:
     error: str
 
 
-# Claim kinds, as the answer key names them.
-CLAIM_KINDS = ("expression", "vector", "choice", "code_blanks", "code_patch", "big_o", "feature_map", "free_text")
 # Verdicts: `error` is a claim whose code could not be judged because running it failed in the
 # sandbox for a reason of its own (timeout, forbidden call) — distinct from `incorrect`.
 VERDICTS = ("correct", "incorrect", "unverified", "error")
@@ -96,7 +94,10 @@ class Claim:
     """What the model claimed for one homework part in one attempt.
 
     ``claim`` is the raw text as written; ``normalized`` the parsed form (a sympy srepr, a JSON list,
-    a canonical einsum string...) or "" with the reason in ``detail`` when it could not be parsed.
+    a canonical einsum string...) or "" when it could not be parsed (the reason in an
+    ``unparsed:`` tag). ``tags`` are what the extractor knew about the claim, for the later stages
+    (``pdf-math``, ``resource=time``, ``source=boxed``: names in :mod:`tractor.extract`), read
+    with :meth:`tag`; ``detail`` is the verifier's reason, for people.
     ``facts`` is the verifier's measurements as a JSON object text (names in
     :mod:`tractor.verify.outcome`; "" when it measured nothing): a string, so the record stays
     one flat row on disk and in the build cache; read it with :attr:`fact_map`.
@@ -114,6 +115,16 @@ class Claim:
     detail: str = ""
     reference: str = ""
     facts: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    def tag(self, name: str) -> str | None:
+        """The value of tag ``name`` (``resource=time`` -> "time", ``unparsed: why`` -> "why",
+        a bare ``pdf-math`` -> ""), or None when the claim does not carry it."""
+        for tag in self.tags:
+            key, sep, value = tag.partition("=") if "=" in tag.split(":")[0] else tag.partition(":")
+            if key.strip() == name:
+                return value.strip()
+        return None
 
     @property
     def fact_map(self) -> dict:

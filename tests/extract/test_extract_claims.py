@@ -25,8 +25,8 @@ def claims_of(stem):
 
 
 def _one(stem, part, attempt, detail=""):
-    found = [c for c in claims_of(stem) if c.part == part and c.attempt == attempt and detail in c.detail]
-    assert len(found) == 1, [(c.part, c.attempt, c.detail) for c in claims_of(stem) if c.part == part]
+    found = [c for c in claims_of(stem) if c.part == part and c.attempt == attempt and detail in "; ".join(c.tags)]
+    assert len(found) == 1, [(c.part, c.attempt, c.tags) for c in claims_of(stem) if c.part == part]
     return found[0]
 
 
@@ -51,7 +51,7 @@ def test_gold_first_attempt_parts_have_claims(stem, part):
 def test_invented_parts(stem, invented):
     out = [c for c in claims_of(stem) if not c.in_homework]
     assert {c.part for c in out} == invented
-    assert all("not-in-homework" in c.detail and c.reference == "" for c in out)
+    assert all("not-in-homework" in c.tags and c.reference == "" for c in out)
 
 
 # (sample, part, attempt, kind, normalized): the final stated answer of each attempt
@@ -62,9 +62,9 @@ def test_invented_parts(stem, invented):
     (STEMS[1], "1a", 1, "expression", "d*mu**2"),    # q^{\text{top } k} export damage
     (STEMS[0], "2a", 1, "vector", "[1, 4, 3]"),      # \begin{matrix} column
     (STEMS[1], "2a", 1, "vector", "[1, 4, 3]"),      # bmatrix with \backslash rows; refusal not an attempt
-    (STEMS[0], "4a", 1, "choice", "[h, d, q]"),      # table row "| A |" via "(a) What is A?"
-    (STEMS[0], "4c", 1, "choice", 'torch.einsum("bd,hdq->bhq", x, W_q)'),  # -&gt; in <code>
-    (STEMS[1], "4d", 1, "choice", 'torch.einsum("bd,dk->bk", x, W_k)'),    # "Answer (d):" beats the options
+    (STEMS[0], "4a", 1, "shape", "[h, d, q]"),      # table row "| A |" via "(a) What is A?"
+    (STEMS[0], "4c", 1, "einsum", 'torch.einsum("bd,hdq->bhq", x, W_q)'),  # -&gt; in <code>
+    (STEMS[1], "4d", 1, "einsum", 'torch.einsum("bd,dk->bk", x, W_k)'),    # "Answer (d):" beats the options
     (STEMS[0], "4g", 1, "big_o", "b*d + d**2 + (b*d*n)/h"),  # display beats MHA's inline bound after it
     (STEMS[0], "4g", 2, "big_o", "b*d + b*k*n + d**2"),
     (STEMS[2], "4g", 1, "big_o", "b*d + d**2 + (b*d*n)/h"),  # first bound of the cell, not "(or ...)"
@@ -115,7 +115,7 @@ def test_big_o_resources(stem, part, resource, normalized):
 def test_big_o_table_columns(answer, fmt, expected):
     claims = extract_claims(_chat("solve 6(c)", answer, fmt=fmt), KEY)
     found = [(tag, c.normalized) for c in claims if c.part == "6c"
-             for tag in c.detail.split("; ") if tag.startswith("resource=")]
+             for tag in c.tags if tag.startswith("resource=")]
     assert found == expected
 
 
@@ -173,13 +173,13 @@ def test_dot_product_is_one_symbol(text, normalized):
 def test_pdf_math(text, part, normalized):
     claims = extract_claims(_chat("solve 1 then 6", text, fmt="pdf"), KEY)
     assert [(c.part, c.normalized) for c in claims] == [(part, normalized)]
-    assert all("pdf-math" in c.detail for c in claims)
+    assert all("pdf-math" in c.tags for c in claims)
 
 
 def test_unparseable_claim_keeps_raw_text_and_reason():
     claims = extract_claims(_chat("solve 1", "(c) $s = \\frac{d}{$"), KEY)
     assert [(c.claim, c.normalized) for c in claims] == [("s = \\frac{d}{", "")]
-    assert "unparsed:" in claims[0].detail
+    assert claims[0].tag("unparsed") is not None
 
 
 # feature maps in every written form -> component families
@@ -250,7 +250,7 @@ def test_canonical_choice(text, canonical):
 def test_code_blanks_from_pdf_rows(text, blanks):
     claims = extract_claims(_chat("solve 3", text, fmt="pdf"), KEY)
     assert json.loads(claims[0].normalized) == blanks
-    assert "pdf-code" in claims[0].detail
+    assert "pdf-code" in claims[0].tags
 
 
 # PDF code blocks: a "python" header and no fences; long lines the print wrapped joined back
@@ -307,7 +307,7 @@ def test_choices_from_pdf_tables(text, part, normalized):
 def test_table_answer_cells(fmt, request_, text, part, claim, normalized):
     claims = extract_claims(_chat(request_, text, fmt=fmt), KEY)
     assert [(c.part, c.claim, c.normalized) for c in claims] == [(part, claim, normalized)]
-    assert all("source=answer" in c.detail for c in claims)
+    assert all("source=answer" in c.tags for c in claims)
 
 
 @pytest.mark.parametrize("text", [
@@ -343,7 +343,7 @@ def test_final_answer_window():
 def test_matrix_formula_definitions(text, fmt, claim, tag):
     claims = extract_claims(_chat("solve 6" if "6(b)" in text else "solve 1", text, fmt=fmt), KEY)
     assert [c.claim for c in claims] == [claim]
-    assert (tag in claims[0].detail) if tag else "defined=" not in claims[0].detail
+    assert (tag in claims[0].tags) if tag else claims[0].tag("defined") is None
 
 
 # inline math a PDF wrapped onto the next line is one segment (002 rawtex, attempt 2)

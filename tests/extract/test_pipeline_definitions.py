@@ -1,10 +1,10 @@
-"""Definitions and the part's vocabulary in tractor.extract.pipeline: abbreviations the answer
+"""Definitions and the part's vocabulary in tractor.extract.definitions: abbreviations the answer
 defines are resolved, a constant it sets is substituted, and a literal reading with names
 outside the vocabulary is re-read as a flattened print where that stays inside it."""
 
 import pytest
 
-from tractor.extract.pipeline import definitions, expression_with_definitions, vocabulary
+from tractor.extract.definitions import definitions, expression_with_definitions, vocabulary
 from tractor.answer_key import declares
 from tractor.homeworks import get
 

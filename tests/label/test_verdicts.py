@@ -4,17 +4,13 @@ import json
 
 import pytest
 
-from tractor.label.algebra import coefficient_mismatch, constant_relation, drops_constant_term
+from tractor.label.algebra import constant_relation, drops_constant_term
 from tractor.label.verdicts import verdict_labels
 from tractor.records import Message, Transcript
 from tractor.notation.expressions import load
 
 from .samples import claim
 
-REF_MAP = [{"coef": "1", "monomial": [], "where": ""}, {"coef": "sqrt(2)", "monomial": ["i"], "where": ""},
-           {"coef": "1", "monomial": ["i", "i"], "where": ""}, {"coef": "sqrt(2)", "monomial": ["i", "j"], "where": "i<j"}]
-NO_SQRT2 = [{"coef": "1", "monomial": [], "where": ""}, {"coef": "sqrt(2)", "monomial": ["i"], "where": ""},
-            {"coef": "1", "monomial": ["i", "j"], "where": "i<=j"}]
 TWOS = [{"coef": "1", "monomial": [], "where": ""}, {"coef": "2", "monomial": ["i"], "where": ""},
         {"coef": "1", "monomial": ["i", "i"], "where": ""}, {"coef": "2", "monomial": ["i", "j"], "where": "i<j"}]
 HOMOGENEOUS = [{"coef": "1", "monomial": ["i", "j"], "where": "i<=j"}]
@@ -56,20 +52,6 @@ def test_constant_relation(claim_text, reference, relation):
 ])
 def test_drops_constant_term(claim_text, reference, expected):
     assert drops_constant_term(load(claim_text), load(reference)) is expected
-
-
-# Feature maps: right monomials with wrong weights, versus right maps and different monomials.
-@pytest.mark.parametrize("families, kernel, mismatch", [
-    (REF_MAP, "(qk + 1)**2", ""),
-    (NO_SQRT2, "(qk + 1)**2", "x1*x2: phi gives 1, kernel needs 2"),
-    (TWOS, "(qk + 1)**2", "x1: phi gives 4, kernel needs 2"),
-    (HOMOGENEOUS, "(qk + 1)**2", ""),  # monomials differ: a bias problem, not coefficients
-    (HOMOGENEOUS, "qk**2", "x1*x2: phi gives 1, kernel needs 2"),
-    (OUTER, "qk**2", ""),  # vec(x x^T) is exact for (q^T k)^2
-])
-def test_coefficient_mismatch(families, kernel, mismatch):
-    got = coefficient_mismatch(json.dumps(families), load(kernel))
-    assert got.startswith(mismatch) if mismatch else got == ""
 
 
 # Per-claim labels from verdicts; the key (hw09) supplies references when the claim has none.
@@ -126,15 +108,15 @@ BLANKS = '{"a": "d_model", "d": "Q", "e": "sigmoid", "f": "V"}'
     ("code_blanks", "incorrect", {"runs": True, "wrong_blanks": ["a", "h"]}, ["wrong_blank"]),
     ("code_blanks", "incorrect", {"runs": True, "wrong_blanks": []}, ["other_error"]),
     # shapes and vectors
-    ("choice", "incorrect", {"claim_shape": ["h", "d", "k"], "reference_shape": ["h", "d", "q"]}, ["wrong_shape"]),
-    ("choice", "incorrect", {"claim_shape": ["d", "q"], "reference_shape": ["h", "d", "q"]}, ["wrong_shape"]),
+    ("shape", "incorrect", {"claim_shape": ["h", "d", "k"], "reference_shape": ["h", "d", "q"]}, ["wrong_shape"]),
+    ("shape", "incorrect", {"claim_shape": ["d", "q"], "reference_shape": ["h", "d", "q"]}, ["wrong_shape"]),
     ("vector", "incorrect", {"claim_length": 4, "reference_length": 3}, ["wrong_shape"]),
     ("vector", "incorrect", {"claim_length": 3, "reference_length": 3, "wrong_entries": [0, 2]}, ["wrong_value"]),
     ("vector", "correct", {"claim_length": 3, "reference_length": 3, "wrong_entries": []}, []),
-    # einsum subscripts and big-O terms
-    ("choice", "incorrect", {"claim_subscripts": "bd,dk->bk", "reference_subscripts": "bd,hdq->bhq"},
+    # einsum subscripts (HW9's einsum kind) and big-O terms
+    ("einsum", "incorrect", {"claim_subscripts": "bd,dk->bk", "reference_subscripts": "bd,hdq->bhq"},
      ["wrong_einsum_subscripts"]),
-    ("choice", "incorrect", {"claim_subscripts": "bd,hdq->bhq", "reference_subscripts": "bd,hdq->bhq"},
+    ("einsum", "incorrect", {"claim_subscripts": "bd,hdq->bhq", "reference_subscripts": "bd,hdq->bhq"},
      ["other_error"]),
     ("big_o", "incorrect", {"bound_relation": "tighter", "missing_terms": ["M*N**2"], "extra_terms": []},
      ["wrong_complexity_term"]),
@@ -146,7 +128,7 @@ BLANKS = '{"a": "d_model", "d": "Q", "e": "sigmoid", "f": "V"}'
     ("code_patch", "incorrect", {}, ["other_error"]),
 ])
 def test_labels_from_facts(kind, verdict, facts, expected):
-    part = {"code_patch": "3b", "code_blanks": "3a", "choice": "4a", "vector": "2a", "big_o": "6c"}[kind]
+    part = {"code_patch": "3b", "code_blanks": "3a", "shape": "4a", "einsum": "4c", "vector": "2a", "big_o": "6c"}[kind]
     c = claim(part, 1, 1, verdict, kind=kind, normalized=BLANKS if kind == "code_blanks" else "x", facts=facts,
               detail="fix does not run: RuntimeError; edits 4 (a, b, c, d) vs minimal 3 (a, b, c)")
     assert [name for name, _ in _names(verdict_labels(_transcript("ua"), [c]))] == expected

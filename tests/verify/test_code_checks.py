@@ -78,7 +78,7 @@ def test_patch_detail_records_the_minimal_edit_set():
 ])
 def test_pdf_code_guard(blanks, edits, expected):
     part, normalized = ("3a", json.dumps(blanks)) if blanks else ("3b", edits)
-    assert verdict(part, normalized, normalized, detail="edits=1; pdf-code")[0] == expected
+    assert verdict(part, normalized, normalized, tags="edits=1; pdf-code")[0] == expected
 
 
 # What the sandbox sends back is checked, not trusted to be well-formed or small: each row spoils

@@ -59,7 +59,7 @@ def test_unreadable_claims_are_unverified(part, raw, normalized):
     ("1c", "s = \ufffdd", "d", "unverified"),
 ])
 def test_pdf_math_guard(part, raw, normalized, expected):
-    assert verdict(part, raw, normalized, detail="source=text; pdf-math")[0] == expected
+    assert verdict(part, raw, normalized, tags="source=text; pdf-math")[0] == expected
 
 
 # The mark stops parsing itself: no guess at what the lost radical covered.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tractor.extract.pipeline import EXTRACTORS
+from tractor import kinds
 from tractor.records import Claim
 from tractor.verify import verify_claims
 
@@ -77,8 +77,8 @@ def test_first_attempt_verdict_matches_gold(stem, part_id, start, end):
     i = text.index(start)
     span = text[i:text.index(end, i + len(start))]
     part = HW09.key.part(part_id)
-    claims = [Claim(stem, part_id, True, 1, 0, part.kind, raw, norm, detail="; ".join(tags))
-              for raw, norm, tags in EXTRACTORS[part.kind](span, part)]
+    claims = [Claim(stem, part_id, True, 1, 0, part.kind, raw, norm, tags=tags)
+              for raw, norm, tags in kinds.get(part.kind).extract(span, part, False)]
     verdicts = {c.verdict for c in verify_claims(claims, HW09)}
     got = "incorrect" if "incorrect" in verdicts else "correct" if verdicts == {"correct"} else sorted(verdicts)
     assert got == gold(stem)[part_id]

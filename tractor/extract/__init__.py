@@ -11,12 +11,12 @@ Normalized formats (the contract with ``tractor.verify``)
 =========================================================
 
 Every :class:`~tractor.records.Claim` carries ``claim`` (raw text as written), ``normalized``
-(the parsed form below, or ``""`` when parsing failed) and ``detail``: ``"; "``-separated tags.
-Tags used: ``source=<boxed|answer|display|inline|text>`` (where the claim came from; "answer"
+(the parsed form below, or ``""`` when parsing failed) and ``tags``, a list the later stages
+read with :meth:`~tractor.records.Claim.tag`. Tags used: ``source=<boxed|answer|display|inline|text>`` (where the claim came from; "answer"
 = an "Answer:" line, the math after "Final answer ...:", a table's answer cell),
 ``resource=time`` / ``resource=memory`` (big-O), ``pdf-math`` (the transcript came from a PDF;
 the reader rebuilds superscripts, fractions and radicals, and writes U+FFFD
-(``tractor.ingest.pdf_layout.LOST_MATH``) where a drawn shape around math could not be rebuilt:
+(``tractor.notation.marks.LOST_MATH``) where a drawn shape around math could not be rebuilt:
 a claim carrying that mark is unparsed and never judged, one without it is judged as written),
 ``pdf-code`` (code read from a PDF: fences, indentation and long
 lines may be damaged, so code that does not even compile is no evidence of an error),
@@ -27,7 +27,8 @@ shorthand names are defined in the same part's text: the claim ends with ``, whe
 
 Helpers the verifier should apply to the key's reference so both sides share one form:
 ``latex.to_normalized`` (expressions, the inside of ``O()``), ``latex.load_expression`` (read a
-normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feature_map``.
+normalized string back). A kind a homework registers documents its own form in its module
+(HW9's ``shape``, ``einsum``, ``feature_map``: :mod:`tractor.homeworks.hw09.kinds`).
 
 ``expression``
     ``str()`` of a sympy expression for the claimed value (the right-hand side of the final
@@ -56,15 +57,6 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
     from the key's answer is unparsed (a step or a given, not the answer) unless it is the
     attempt's only vector and stated as the answer.
 
-``choice``
-    The chosen option as a canonical string (:func:`tractor.homeworks.hw09.choices.canonical_choice`):
-    HTML entities unescaped, backticks/``<code>`` dropped, whitespace removed inside brackets
-    and quoted einsum specs, one space after each top-level comma.
-    ``[h, d, q]`` (``[h, d, d/h]`` when a width is written as its value);
-    ``torch.einsum("bd,hdq->bhq", x, W_q)``; ``x @ W_k``. Apply ``canonical_choice`` to the
-    key's reference and compare strings; a plug-in may judge forms the key does not list by
-    computing them.
-
 ``code_blanks``
     JSON object, blank letter (lowercase) -> code as written without markup and without
     remarks such as ``(given)``: ``{"a": "d_model", "d": "Q", "e": "softmax", ...}``.
@@ -81,30 +73,10 @@ normalized string back), ``choices.canonical_choice``, ``feature_maps.parse_feat
 ``big_o``
     One claim per resource. ``normalized`` is a sympy-parsable sum of the terms inside ``O(...)``
     with ``O`` removed, not expanded (``b*d**2 + b*d*n``, ``N**2*(D + M)``), read back with
-    ``load_expression``; ``detail``
-    carries ``resource=time`` or ``resource=memory`` when the text says which
+    ``load_expression``; ``tags``
+    carry ``resource=time`` or ``resource=memory`` when the text says which
     (memory, space, memory access, IO, storage -> memory). Flattened exponents (``N2D``) and
     glued size letters (``bnd``) are read before parsing, ``O(A) + O(B)`` is ``A + B``.
-
-``feature_map``
-    JSON list of component families; phi(x) is their concatenation, each family in order::
-
-        {"coef": "<sympy str>", "monomial": [<index>...], "where": "<condition>"}
-
-    ``monomial`` lists the index of each factor x_index of the product (``[]`` is the constant
-    1). An index is a literal 1-based int (``x_1`` -> ``1``) or an index variable name
-    (``"i"``, ``"j"``). A family expands over every assignment of its index variables in
-    ``1..D`` satisfying ``where`` (a Python comparison over the variables, e.g. ``"i<j"``;
-    ``""`` = all assignments, so ``["i", "j"]`` with ``""`` is the full outer product
-    ``x ⊗ x`` / ``vec(xx^T)``). Ordering inside a family: lexicographic over the variables in
-    order of first appearance. Example (reference of HW9 6b.ii)::
-
-        [{"coef": "1", "monomial": [], "where": ""},
-         {"coef": "sqrt(2)", "monomial": ["i"], "where": ""},
-         {"coef": "1", "monomial": ["i", "i"], "where": ""},
-         {"coef": "sqrt(2)", "monomial": ["i", "j"], "where": "i<j"}]
-
-    Only literal indices (an explicit D=2 listing) fix D to the largest literal.
 
 ``free_text``
     The text of the part's span with whitespace collapsed (for rubric checks/classifiers).

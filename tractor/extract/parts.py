@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .. import kinds
 from ..answer_key import AnswerKey, parse_part_id, PART_LETTER, ROMAN as _ROMAN
 from ..records import ASSISTANT, USER, Transcript
 from .code import blank_value
@@ -64,7 +65,6 @@ _ERROR_PASTE = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(?:Error|
 # a line of code or of a traceback: an assignment, a call, a def/return (not an English sentence)
 _CODE_LINE = re.compile(r"^\s*(?:def |return |class |self\.|[\w.]+\s*=\s*\S|[\w.]+\([^)]*\)\s*$)")
 _TRACEBACK_FRAME = re.compile(r'File "')
-_CODE_KINDS = ("code_blanks", "code_patch")
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def follow_up_part(text: str, earlier: list[PartSpan], key: AnswerKey | None = N
     previous = [s for s in earlier if messages and s.message_index == messages[0]]
     parts = list(dict.fromkeys(s.part for s in previous))
     if _ERROR_PASTE.search(text) and key is not None:
-        code = [p for p in parts if (kp := key.part(p)) is not None and kp.kind in _CODE_KINDS]
+        code = [p for p in parts if (kp := key.part(p)) is not None and kinds.get(kp.kind).code]
         if len(code) == 1:
             return code[0]
     if len(parts) == 1 and (_FOLLOW_UP.search(text) or _ERROR_PASTE.search(text)):
@@ -282,7 +282,7 @@ def _blanks_part(question: int, letter: str, key: AnswerKey | None):
     if key is None or not letter:
         return None
     for part in key.parts:
-        if part.kind == "code_blanks" and part.question == question and letter in _blank_letters(part.reference):
+        if kinds.get(part.kind).blanks and part.question == question and letter in _blank_letters(part.reference):
             return part
     return None
 
@@ -297,7 +297,7 @@ def _blank_letters(reference: str) -> set[str]:
 
 def _is_blanks(pid: str, key: AnswerKey | None) -> bool:
     part = key.part(pid) if key else None
-    return bool(part and part.kind == "code_blanks")
+    return bool(part and kinds.get(part.kind).blanks)
 
 
 def _spans(text, index, starts, ctx, key) -> list[PartSpan]:
@@ -374,7 +374,7 @@ def _names_key_part(label: Label, ctx: _Context, key: AnswerKey | None) -> bool:
 def _is_blank_row(label: Label, ctx: _Context, key: AnswerKey | None) -> bool:
     """Inside a code-blanks part, an unqualified "(b)" names a blank, not part b."""
     part = key.part(ctx.part) if key and ctx.part else None
-    return bool(part and part.kind == "code_blanks" and not label.keyword and label.question is None)
+    return bool(part and kinds.get(part.kind).blanks and not label.keyword and label.question is None)
 
 
 def _resolve(label: Label, question: int, ctx: _Context, key: AnswerKey | None) -> tuple[str, str]:

@@ -1,8 +1,10 @@
 """Error-type labels: what kind of mistake a transcript shows, where, and who decided it.
 
 Entry point: :func:`label_transcript` (``Transcript`` + its verified ``Claim`` list ->
-``list[Label]``); :data:`LABEL_DEFINITIONS` is what the dataset card prints,
-:data:`LABEL_EXPLANATIONS` one line per label for a report.
+``list[Label]``); :func:`definitions` is what the dataset card prints and
+:func:`explanations` one line per label for a report: the core's labels
+(:data:`LABEL_DEFINITIONS`, :data:`LABEL_EXPLANATIONS`) and those the registered claim kinds
+add (:attr:`tractor.kinds.Kind.label_meanings`).
 
 Three kinds of detector, each recorded in ``Label.detector``:
 
@@ -26,20 +28,13 @@ LABEL_DEFINITIONS: dict[str, str] = {
                "academic integrity), whether or not it complies later. One label per refusing turn.",
     "complied_after_refusal": "The turn where a model that had refused finally gave answers; the evidence quotes "
                               "the user turn that persuaded it (named by its message index).",
-    "missing_bias_term": "A polynomial kernel (or other expression) without its additive constant: (q^T k)^2 "
-                         "where the reference is (q^T k + 1)^2.",
+    "missing_bias_term": "An expression (a polynomial kernel, an affine map) without the reference's additive "
+                         "constant: x^2 where the reference is (x + 1)^2.",
     "wrong_constant": "An expression off from the reference by a constant factor or a power (s = d for sqrt(d)).",
-    "wrong_coefficients": "A feature map or expansion with exactly the right monomials but wrong weights "
-                          "(e.g. a missing sqrt(2) on cross terms), judged against the reference kernel or the "
-                          "kernel the model itself stated.",
-    "wrong_monomials": "A feature map whose components are not the kernel's monomials (e.g. squares without the "
-                       "cross terms x_i x_j), so no choice of weights reproduces the kernel.",
-    "wrong_shape": "A chosen tensor shape that is not the key's ([h, d, k] for W_q's [h, d, q]), a vector "
+    "wrong_shape": "A chosen tensor shape that is not the key's ([h, d, k] for [h, d, q]), a vector "
                    "with the wrong number of entries, or code that runs but returns the wrong output shape.",
-    "wrong_value": "A vector of the right length with wrong entries (e.g. the attention scores or the query "
-                   "given as the argmax-attention output).",
-    "wrong_einsum_subscripts": "An einsum whose subscripts differ from the key's and change the result "
-                               "(run in the homework's computation).",
+    "wrong_value": "A vector of the right length with wrong entries (e.g. an intermediate result given as the "
+                   "output).",
     "wrong_complexity_term": "A big-O bound that misses a term of the reference (O(N^2 D) for O(N^2 D + N^2 M)) "
                              "or adds one beyond it.",
     "wrong_blank": "A code blank filled differently from the key where the filled-in class then fails or "
@@ -65,13 +60,10 @@ LABEL_DEFINITIONS: dict[str, str] = {
 LABEL_EXPLANATIONS: dict[str, str] = {
     "refusal": "declined or gave only hints instead of answers",
     "complied_after_refusal": "answered after first refusing",
-    "missing_bias_term": "dropped the kernel's additive constant ((q^T k)^2 for (q^T k + 1)^2)",
+    "missing_bias_term": "dropped the reference's additive constant (x^2 for (x + 1)^2)",
     "wrong_constant": "off by a constant factor or a power (d for sqrt(d))",
-    "wrong_coefficients": "feature map with the right monomials but wrong weights (a missing sqrt(2))",
-    "wrong_monomials": "feature map with the wrong monomials (cross terms missing)",
     "wrong_shape": "wrong tensor shape, vector length or output shape",
     "wrong_value": "vector of the right length with wrong entries",
-    "wrong_einsum_subscripts": "einsum subscripts that change the result",
     "wrong_complexity_term": "big-O bound missing a term of the reference, or adding one",
     "wrong_blank": "code blank filled wrongly: the class then fails or computes something else",
     "fix_does_not_run": "code fix that raises when run",
@@ -83,6 +75,22 @@ LABEL_EXPLANATIONS: dict[str, str] = {
     "annotation_disagrees": "the student's note contradicts the verifier",
     "other_error": "judged wrong, no more specific label applies",
 }
+
+
+def definitions() -> dict[str, str]:
+    """Every label's definition: the core's, then each registered kind's own, by label name."""
+    return LABEL_DEFINITIONS | {name: meaning[0] for name, meaning in _kind_meanings().items()}
+
+
+def explanations() -> dict[str, str]:
+    """Every label's one-line explanation, as :func:`definitions`."""
+    return LABEL_EXPLANATIONS | {name: meaning[1] for name, meaning in _kind_meanings().items()}
+
+
+def _kind_meanings() -> dict[str, tuple[str, str]]:
+    from .. import kinds
+
+    return dict(sorted((name, meaning) for kind in kinds.names() for name, meaning in kinds.get(kind).label_meanings.items()))
 
 
 def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:

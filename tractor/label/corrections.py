@@ -78,7 +78,9 @@ def flagged_corrections(transcript: Transcript, claims: list[Claim]) -> list[Lab
 def _unjudgeable(claims: list[Claim]) -> bool:
     """The verifier cannot judge this part at all (a part the key lacks, free text): an
     unverified attempt there says nothing; elsewhere it is an unread claim, not a correction."""
-    return all(not c.in_homework or c.kind == "free_text" for c in claims)
+    from .. import kinds
+
+    return all(not c.in_homework or not kinds.get(c.kind).states_value for c in claims)
 
 
 def _about(sentence: str, part: str) -> bool:

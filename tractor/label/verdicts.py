@@ -1,10 +1,11 @@
 """Labels read off the verifier's results: how each wrong claim is wrong, and how attempts move.
 
-Per claim, from the verifier's ``facts`` (the fields of :mod:`tractor.verify.outcome`, never its
-English detail) and the claims' normalized forms (:mod:`.algebra`): ``fix_does_not_run``,
-``non_minimal_fix``, ``wrong_blank``, ``wrong_shape``, ``wrong_value``,
-``wrong_einsum_subscripts``, ``wrong_complexity_term``, ``wrong_constant``,
-``missing_bias_term``, ``wrong_coefficients``, ``wrong_monomials``; ``invented_subpart`` (a
+Per claim: the labels its kind gives (:attr:`tractor.kinds.Kind.labels`: ``missing_bias_term``
+and ``wrong_constant`` for expressions (:func:`expression_errors`), ``non_minimal_fix`` and
+``fix_does_not_run`` for code fixes (:func:`patch_errors`), a homework's own for its kinds), and
+for a wrong claim those the verifier's ``facts`` give (the fields of
+:mod:`tractor.verify.outcome`, never its English detail): ``wrong_blank``, ``wrong_shape``,
+``wrong_value``, ``wrong_complexity_term``; ``invented_subpart`` (a
 part the key lacks, of a question the key has); ``other_error`` (incorrect, and nothing more
 specific applies). Per part, the sequence of attempt verdicts gives ``self_corrected``
 (incorrect -> correct) and ``flip_to_wrong`` (correct -> incorrect), only when a user turn lies
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .. import kinds
 from ..records import USER, Claim, Label, Transcript
 from . import algebra
 
@@ -92,22 +94,25 @@ def _invented(claim: Claim, key) -> bool:
 
 
 def _how_wrong(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float, str]]:
-    """The specific labels one claim earns, with their confidence and evidence ("" = the claim)."""
-    facts, found = claim.fact_map, []
+    """The specific labels one claim earns, with their confidence and evidence ("" = the claim):
+    its kind's own (:attr:`tractor.kinds.Kind.labels`), and for a wrong claim those the
+    verifier's facts give."""
     if claim.verdict == "error":
-        return found
-    if claim.kind == "code_patch":
-        if facts.get("runs") is True and facts.get("edits", 0) > facts.get("minimal_edits", facts.get("edits", 0)):
-            found.append(("non_minimal_fix", 1.0, _edits_evidence(facts)))
-        if claim.verdict == "incorrect" and facts.get("runs") is False:
-            found.append(("fix_does_not_run", 1.0, ""))
-    if claim.verdict != "incorrect":
-        return found
-    found += [(name, 1.0, evidence) for name, evidence in _fact_errors(claim, facts)]
-    if claim.normalized and claim.kind == "expression":
-        found += [(name, confidence, "") for name, confidence in _expression_errors(claim, key)]
-    elif claim.normalized and claim.kind == "feature_map":
-        found += [(name, confidence, "") for name, confidence in _feature_map_errors(claim, claims, key)]
+        return []
+    found = list(kinds.get(claim.kind).labels(claim, claims, key))
+    if claim.verdict == "incorrect":
+        found += [(name, 1.0, evidence) for name, evidence in _fact_errors(claim, claim.fact_map)]
+    return found
+
+
+def patch_errors(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float, str]]:
+    """A code fix's labels: ``non_minimal_fix`` when it runs but edits more units than the
+    smallest working edit set, ``fix_does_not_run`` when it is wrong because it fails."""
+    facts, found = claim.fact_map, []
+    if facts.get("runs") is True and facts.get("edits", 0) > facts.get("minimal_edits", facts.get("edits", 0)):
+        found.append(("non_minimal_fix", 1.0, _edits_evidence(facts)))
+    if claim.verdict == "incorrect" and facts.get("runs") is False:
+        found.append(("fix_does_not_run", 1.0, ""))
     return found
 
 
@@ -128,9 +133,6 @@ def _fact_errors(claim: Claim, facts: dict) -> list[tuple[str, str]]:
     elif facts.get("wrong_entries"):
         found.append(("wrong_value", f"entries {', '.join(str(i + 1) for i in facts['wrong_entries'])} differ: "
                                      f"{claim.claim}"))
-    subscripts, ref_subscripts = facts.get("claim_subscripts"), facts.get("reference_subscripts")
-    if subscripts and ref_subscripts and subscripts != ref_subscripts:
-        found.append(("wrong_einsum_subscripts", f"{subscripts} where the key has {ref_subscripts}"))
     missing, extra = facts.get("missing_terms") or [], facts.get("extra_terms") or []
     if facts.get("bound_relation") and (missing or extra):
         said = "; ".join(filter(None, [f"misses {', '.join(missing)}" if missing else "",
@@ -157,9 +159,13 @@ def _blanks_evidence(claim: Claim, wrong: list[str]) -> str:
     return "; ".join(f"({b}) {stated.get(b, '?')}" for b in wrong)
 
 
-def _expression_errors(claim: Claim, key) -> list[tuple[str, float]]:
+def expression_errors(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float, str]]:
+    """A wrong value's relation to the reference: ``missing_bias_term`` (the reference minus its
+    constant term) or ``wrong_constant`` (off by a constant factor or offset)."""
     from ..notation.expressions import ExpressionError, load
 
+    if claim.verdict != "incorrect" or not claim.normalized:
+        return []
     reference = _reference(claim, key)
     try:
         mine = load(claim.normalized)
@@ -167,38 +173,12 @@ def _expression_errors(claim: Claim, key) -> list[tuple[str, float]]:
         return []
     if reference is None:
         return []
-    confidence = _PDF_CONFIDENCE if "pdf-math" in claim.detail else 1.0
+    confidence = _PDF_CONFIDENCE if "pdf-math" in claim.tags else 1.0
     if algebra.drops_constant_term(mine, reference):
-        return [("missing_bias_term", confidence)]
+        return [("missing_bias_term", confidence, "")]
     if algebra.constant_relation(mine, reference):
-        return [("wrong_constant", confidence)]
+        return [("wrong_constant", confidence, "")]
     return []
-
-
-def _feature_map_errors(claim: Claim, claims: list[Claim], key) -> list[tuple[str, float]]:
-    """missing_bias_term when phi reproduces the reference kernel minus its constant;
-    wrong_coefficients when its monomials are right (for the reference kernel or the model's
-    own) and its weights are not; else wrong_monomials when its monomials are not the kernel's."""
-    part = key.part(claim.part) if key else None
-    kernel_text = part.extra.get("kernel", "") if part else ""
-    if not kernel_text:
-        return []
-    kernels = [_parse_reference(kernel_text)]
-    kernel_parts = {p.id for p in key.parts if p.kind == "expression" and _same_text(p.reference, kernel_text)}
-    own = [c for c in claims if c.part in kernel_parts and c.normalized and c.message_index <= claim.message_index]
-    if own:
-        kernels.append(_load(max(own, key=lambda c: (c.message_index, c.attempt)).normalized))
-    found = []
-    try:
-        if kernels[0] is not None and algebra.feature_map_drops_constant(claim.normalized, kernels[0]):
-            found.append(("missing_bias_term", 1.0))
-        if any(k is not None and algebra.coefficient_mismatch(claim.normalized, k) for k in kernels):
-            found.append(("wrong_coefficients", 1.0))
-        if not found and kernels[0] is not None and algebra.monomial_mismatch(claim.normalized, kernels[0]):
-            found.append(("wrong_monomials", 1.0))
-    except ValueError:  # an unreadable family list: the verifier already said why
-        return []
-    return found
 
 
 def _movements(transcript: Transcript, claims: list[Claim]) -> list[Label]:
@@ -227,14 +207,14 @@ def _answer_key(homework: str):
 def _reference(claim: Claim, key):
     """The claim's reference as sympy: the verifier's ``reference`` when it is a normalized
     expression, else the answer key's reference for the part."""
-    expr = _load(claim.reference) if claim.reference else None
+    expr = load_normalized(claim.reference) if claim.reference else None
     if expr is None and key is not None and key.part(claim.part) is not None:
-        expr = _parse_reference(key.part(claim.part).reference)
+        expr = parse_reference(key.part(claim.part).reference)
     return expr
 
 
 @lru_cache(maxsize=256)
-def _parse_reference(text: str):
+def parse_reference(text: str):
     """A key's reference (or kernel) as sympy: parsed once per process, not once per claim
     (sympy expressions are immutable, so sharing them is safe)."""
     from ..notation.latex import to_normalized
@@ -242,14 +222,14 @@ def _parse_reference(text: str):
 
     normalized, _ = to_normalized(text)
     if normalized:
-        return _load(normalized)
+        return load_normalized(normalized)
     try:
         return load_plain(text)
     except ExpressionError:
         return None
 
 
-def _load(text: str):
+def load_normalized(text: str):
     from ..notation.expressions import ExpressionError, load
 
     try:
@@ -258,7 +238,7 @@ def _load(text: str):
         return None
 
 
-def _same_text(a: str, b: str) -> bool:
+def same_text(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
 

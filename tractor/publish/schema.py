@@ -39,7 +39,8 @@ CLAIM_COLUMNS = {
     "in_homework": "false for a part the homework's key does not have",
     "attempt": "1 for the model's first answer to the part, 2 for its next, ...",
     "message_index": "index in `messages` of the assistant turn that states the claim",
-    "kind": "expression, vector, choice, code_blanks, code_patch, big_o, feature_map or free_text",
+    "kind": "the claim kind the answer key gives the part (generic: expression, vector, big_o, choice, "
+            "code_blanks, code_patch, free_text; or one a homework registers, e.g. HW9's shape, einsum, feature_map)",
     "claim": "the claim as written",
     "normalized": "the parsed form the verifier judged (\"\" when it could not be parsed)",
     "verdict": "correct, incorrect, unverified (with the reason in `detail`) or error",
@@ -49,6 +50,8 @@ CLAIM_COLUMNS = {
              "error_class, output_shape/expected_shape, wrong_blanks, claim_shape/reference_shape, claim_subscripts/reference_subscripts, "
              "claim_length/reference_length, wrong_entries, bound_relation, missing_terms, extra_terms "
              "(\"\" when none)",
+    "tags": "what the extractor knew about the claim: source=<boxed|answer|display|inline|text>, resource=<time|memory>, "
+            "pdf-math, pdf-code, unparsed: <reason>, not-in-homework, defined=<names>, read=flattened-superscripts",
 }
 
 
@@ -66,7 +69,7 @@ def arrow_schema(config: str):
             ("summary", s), ("partial", pa.bool_()), ("duplicate_of", s),
         ])
     types = {str: s, int: pa.int32(), bool: pa.bool_(), float: pa.float64(), "str": s, "int": pa.int32(),
-             "bool": pa.bool_(), "float": pa.float64()}
+             "bool": pa.bool_(), "float": pa.float64(), "list[str]": pa.list_(s)}
     record = {"claims": Claim, "labels": Label, "errors": FailedFile}[config]
     return pa.schema([(f.name, types[f.type]) for f in fields(record)])
 

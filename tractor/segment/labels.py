@@ -201,7 +201,7 @@ def speaker_role(name: str) -> str | None:
             if _looks_like_version(key[len(family):]):
                 return ASSISTANT
             break
-    from .model_id import canonical_name  # a name data/models.toml knows ("Le Chat", "Mistral Large")
+    from .model_names import canonical_name  # a name data/models.toml knows ("Le Chat", "Mistral Large")
 
     return ASSISTANT if canonical_name(key, whole=True) else None
 

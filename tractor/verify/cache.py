@@ -35,7 +35,8 @@ class VerdictCache:
     @staticmethod
     def key(claim: Claim, homework: str, version: str) -> str:
         what = claim.normalized or f"raw:{claim.claim}"
-        return json.dumps([homework, version, claim.part, claim.kind, what])
+        # a bound is judged against the resource its tag names: the same O(n^2) may be right for one
+        return json.dumps([homework, version, claim.part, claim.kind, what, claim.tag("resource") or ""])
 
     def get(self, claim: Claim, homework: str, version: str) -> Outcome | None:
         key = self.key(claim, homework, version)

@@ -74,7 +74,7 @@ def _judge(text: str, hw, key_part, pdf: bool) -> ClaimCheck:
     correct one."""
     from ..extract.parts import PartSpan
     from ..extract.pipeline import _claims_for
-    from . import verify_claims
+    from .judge import verify_claims
 
     transcript = Transcript("check", "check", "pdf" if pdf else "text", messages=[Message(ASSISTANT, text)],
                             homework=hw.key.homework)

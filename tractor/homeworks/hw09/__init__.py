@@ -16,6 +16,7 @@ import math
 from ...records import Claim
 from ...answer_key import Part
 from .. import Homework, register
+from . import kinds  # noqa: F401 - registers HW9's claim kinds
 
 MC_DIMENSIONS = (16, 64, 256)
 MC_SAMPLES = 8000

@@ -78,8 +78,7 @@ _WRAPPED_EINSUM = re.compile(r"(?:torch\.)?einsum\s*\(\s*[\"']([^\"'\n]*)[\"']\s
 
 
 def _pattern_for(part) -> re.Pattern:
-    reference = part.reference if part is not None else ""
-    return _EINSUM if "einsum" in reference else _SHAPE
+    return _EINSUM if part is not None and part.kind == "einsum" else _SHAPE
 
 
 def _slot(part) -> re.Pattern | None:

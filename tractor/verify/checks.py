@@ -1,4 +1,5 @@
-"""Generic checks by claim kind, driven by the answer key alone.
+"""Generic checks by claim kind, driven by the answer key alone: each is a kind's ``check``
+(:mod:`tractor.kinds`).
 
 Each takes ``(claim, part, key)`` and returns an :class:`Outcome`; a homework plug-in's
 reference checks (which compute the true quantity) are combined with these in
@@ -13,23 +14,14 @@ import json
 import re
 
 from ..answer_key import AnswerKey, Part
-from ..records import Claim
-from ..homeworks.hw09 import feature_map_check as feature_map  # moved to the registry next
-from . import big_o
 from ..notation.expressions import ExpressionError, counterexample, equivalent, load, load_plain
+from ..records import Claim
+from . import big_o
 from .outcome import Outcome, correct, incorrect, unverified
 
 
-def _tags(claim: Claim) -> dict[str, str]:
-    tags = {}
-    for tag in claim.detail.split(";"):
-        name, _, value = tag.strip().partition("=")
-        tags[name.strip()] = value.strip()
-    return tags
-
-
 @functools.lru_cache(maxsize=256)
-def _key_expression(text: str):
+def key_expression(text: str):
     """A key's LaTeX answer read with the extractor's notation rules (q^T k -> qk...)."""
     from ..notation.latex import to_normalized
 
@@ -37,20 +29,20 @@ def _key_expression(text: str):
     return load(normalized) if normalized else None
 
 
-def _unparsed(claim: Claim) -> Outcome:
-    reason = _tags(claim).get("unparsed") or next(
-        (t.split(":", 1)[1].strip() for t in claim.detail.split(";") if t.strip().startswith("unparsed:")), "")
+def unparsed(claim: Claim) -> Outcome:
+    """A claim the extractor could not read: unverified, with the extractor's reason."""
+    reason = claim.tag("unparsed") or ""
     return unverified(f"claim not parsed{': ' + reason if reason else ''}")
 
 
 def check_expression(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     if not claim.normalized:
-        return _unparsed(claim)
+        return unparsed(claim)
     try:
         expr = load(claim.normalized)
     except ExpressionError as exc:
         return unverified(str(exc))
-    forms = [(t, _key_expression(t)) for t in (part.reference, *part.accepted)]
+    forms = [(t, key_expression(t)) for t in (part.reference, *part.accepted)]
     forms = [(t, e) for t, e in forms if e is not None]
     if not forms:
         return unverified("the key's answer is not a symbolic expression")
@@ -58,7 +50,7 @@ def check_expression(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
         if equivalent(expr, ref):
             return correct(f"sympy: equals {text}", part.reference)
     for text in part.known_wrong:
-        wrong = _key_expression(text)
+        wrong = key_expression(text)
         if wrong is not None and equivalent(expr, wrong):
             why = counterexample(expr, forms[0][1])
             return incorrect(f"equals the known wrong answer {text}; {why}", part.reference)
@@ -67,7 +59,7 @@ def check_expression(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
 
 def check_vector(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     if not claim.normalized:
-        return _unparsed(claim)
+        return unparsed(claim)
     try:
         claimed, reference = (_flat(json.loads(x)) for x in (claim.normalized, part.reference))
     except (ValueError, TypeError):
@@ -85,22 +77,10 @@ def _flat(value) -> list[float]:
     return [float(value)]
 
 
-def check_choice(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
-    def canon(text: str) -> str:
-        return re.sub(r"\s+", "", text.replace("'", '"')).lower()
-
-    mine = canon(claim.normalized or claim.claim)
-    if mine in {canon(t) for t in (part.reference, *part.accepted)}:
-        return correct("the key's option", part.reference)
-    if mine in {canon(t) for t in part.known_wrong}:
-        return incorrect("a known wrong option", part.reference)
-    return unverified("option not in the key")
-
-
 def check_big_o(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     if not claim.normalized:
-        return _unparsed(claim)
-    resource = _tags(claim).get("resource", "")
+        return unparsed(claim)
+    resource = claim.tag("resource") or ""
     targets = {"time": part.extra.get("time"), "memory": part.extra.get("space")}
     if not any(targets.values()):
         candidates = [("", part.reference)]
@@ -152,25 +132,6 @@ def _size_vocabulary(part: Part) -> set[str]:
     return names
 
 
-def check_feature_map(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
-    if not claim.normalized:
-        return _unparsed(claim)
-    kernel = _key_expression(part.extra.get("kernel", ""))
-    if kernel is None:
-        return unverified("the key gives no kernel to check the map against")
-    try:
-        families = feature_map.parse_families(claim.normalized)
-        worst, where = feature_map.max_discrepancy(families, kernel)
-    except ExpressionError as exc:
-        return unverified(f"feature map not built: {exc}")
-    dims = feature_map.fixed_dimension(families) or list(feature_map.DIMENSIONS)
-    if worst < 1e-9:
-        return correct(f"phi(q)·phi(k) equals {part.extra['kernel']} on random q, k at D={dims} "
-                       f"(max rel. error {worst:.1g})", part.reference)
-    return incorrect(f"phi(q)·phi(k) differs from {part.extra['kernel']}: max rel. error {worst:.3g} at {where}",
-                     part.reference)
-
-
 def check_free_text(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     rubric = part.extra.get("rubric")
     if not rubric:
@@ -180,7 +141,3 @@ def check_free_text(claim: Claim, part: Part, key: AnswerKey) -> Outcome:
     if missing:
         return unverified(f"free text: rubric items not found: {missing}")
     return correct(f"free text: every rubric item found ({rubric})", part.reference)
-
-
-GENERIC_CHECKS = {"expression": check_expression, "vector": check_vector, "choice": check_choice,
-                  "big_o": check_big_o, "feature_map": check_feature_map, "free_text": check_free_text}
