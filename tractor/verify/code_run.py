@@ -9,21 +9,22 @@ plug-in describes the computation with a :class:`CodeProblem` and hands it to
     Python source defining ``run_case(case)``: build what the template defines, call it on the
     case's inputs and return ``(output tensor, {parameter name: shape list})`` (``{}`` when the
     reference does not depend on the claimed code's parameters). It runs after the template,
-    indented into the checker's function in the sandbox and at the top level in-process (for
-    the minimal-edit search), so it imports what it uses itself and uses ``def`` blocks
-    and statements only (no multi-line strings).
+    indented into the checker's function in the sandbox (a multi-line string in it gets the
+    indentation too) and at the top level in-process (for the minimal-edit search); it
+    imports what it uses itself. The output is sent back as float64.
 ``cases``
     A function returning the checker's :class:`Case` list (called once, when first needed;
-    it may import torch). Tensors among a case's inputs are float64; they are sent packed
-    and ``run_case`` gets them back as tensors.
+    it may import torch). A case's inputs are JSON values and float64 tensors; the tensors
+    are sent packed and ``run_case`` gets them back as tensors.
 ``reference``
     ``reference(inputs, shapes) -> tensor``: the true output for a case's inputs and the
     parameter shapes the claimed code reported, computed in tractor's own process. A
     ``KeyError`` or ``RuntimeError`` means the claimed code's parameters do not fit it.
 ``prose_edit`` (patch questions, optional)
     Turns a patch stated in words into code, or returns None.
-The wording fields name things in the verdict's detail (``"filled class differs from
-reference attention by ..."``).
+The wording fields name things in the verdict's detail (``"filled {subject} differs from
+{reference_name} by ... over 5 {cases_name} {cases_detail}"``, ``"runs, output {output_name}
+on 5 {cases_name}, matches {reference_name}"``).
 
 The verdict is decided here, never in the sandbox: everything the claim's process returns is
 checked and bounded before use (one result per case, output shape, a small parameter table,
