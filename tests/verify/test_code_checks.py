@@ -107,21 +107,24 @@ SPOILED = [
 
 @pytest.fixture(scope="module")
 def reference_results():
-    from tractor.homeworks.hw09 import code as hw09_code
+    from tractor.homeworks.hw09.code import MHA
+    from tractor.verify.code_checks import template
     from tractor.verify.code_patch import fill_blanks
+    from tractor.verify.code_run import run
 
-    results, stop = hw09_code._run(fill_blanks(hw09_code.template(HW09.key.part("3a")), REFERENCE))
+    results, stop = run(fill_blanks(template(HW09.key.part("3a"), HW09.key), REFERENCE), MHA)
     assert stop is None
     return results
 
 
 @pytest.mark.parametrize("spoil,failure", SPOILED)
 def test_spoiled_results_are_failures(reference_results, spoil, failure):
-    from tractor.homeworks.hw09.code import _compare
+    from tractor.homeworks.hw09.code import MHA
+    from tractor.verify.code_run import compare
 
     results = copy.deepcopy(reference_results)
     spoil(results[0])
-    worst, failures = _compare(results)
+    worst, failures = compare(results, MHA)
     assert len(failures) == 1 and failure in failures[0]
     assert worst < 1e-9  # the other cases still match
 
@@ -135,21 +138,23 @@ def test_spoiled_results_are_failures(reference_results, spoil, failure):
     lambda results: None,
 ])
 def test_malformed_reply_is_one_failure(reference_results, spoil):
-    from tractor.homeworks.hw09.code import _compare
+    from tractor.homeworks.hw09.code import MHA
+    from tractor.verify.code_run import compare
 
-    assert _compare(spoil(copy.deepcopy(reference_results))) == (
+    assert compare(spoil(copy.deepcopy(reference_results)), MHA) == (
         0.0, ["malformed result from the sandbox (not one result per case)"])
 
 
 # The reference attention is computed once per case and parameter shapes: comparing the same
 # results again reuses it and agrees to the last bit.
 def test_reference_is_computed_once_per_inputs(reference_results):
-    from tractor.homeworks.hw09 import code as hw09_code
+    from tractor.homeworks.hw09.code import MHA
+    from tractor.verify import code_run
 
-    first = hw09_code._compare(reference_results)
-    known = len(hw09_code._REFERENCES)
-    assert hw09_code._compare(copy.deepcopy(reference_results)) == first
-    assert len(hw09_code._REFERENCES) == known >= len(hw09_code._cases())
+    first = code_run.compare(reference_results, MHA)
+    known = len(code_run._REFERENCES)
+    assert code_run.compare(copy.deepcopy(reference_results), MHA) == first
+    assert len(code_run._REFERENCES) == known >= len(code_run.cases_of(MHA))
     assert first[0] < 1e-9 and first[1] == []
 
 
@@ -181,12 +186,14 @@ def test_claim_cannot_choose_the_weights(blanks, expected):
 def _forger(how):
     import base64
 
-    from tractor.homeworks.hw09.code import _cases
+    from tractor.homeworks.hw09.code import MHA
+    from tractor.verify.code_run import cases_of
 
-    forged = [{"ok": True, "shape": [c["batch"], c["seq"], c["d_model"]],
-               "out": [[c["batch"], c["seq"], c["d_model"]],
-                       base64.b64encode(bytes(8 * c["batch"] * c["seq"] * c["d_model"])).decode()],
-               "params": {f"W_{p}.weight": [c["d_model"], c["d_model"]] for p in "qkvo"}} for c in _cases()]
+    forged = [{"ok": True, "shape": list(c.output_shape),
+               "out": [list(c.output_shape), base64.b64encode(bytes(8 * c.output_shape[0] * c.output_shape[1]
+                                                                    * c.output_shape[2])).decode()],
+               "params": {f"W_{p}.weight": [c.inputs["d_model"], c.inputs["d_model"]] for p in "qkvo"}}
+              for c in cases_of(MHA)]
     reply = json.dumps({"ok": True, "value": forged, "error": ""})
     return (f"def forward(self, Q, K, V, mask=None):\n    import os\n    data = {reply!r}.encode()\n"
             f"    for fd in range(3, 64):\n        try:\n            os.write(fd, data)\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tractor.homeworks.hw09.code import patch_base
+from tractor.verify.code_checks import patch_base
 from tractor.verify.code_patch import PatchError, apply_edits, repair
 
 from tests.verify._helpers import HW09

@@ -5,7 +5,8 @@ import torch
 
 from tractor.homeworks import get
 from tractor.homeworks.hw09 import refs
-from tractor.homeworks.hw09.code import minimal_edit_set
+from tractor.homeworks.hw09.code import WIDER_MHA
+from tractor.verify.code_checks import minimal_edit_set
 
 KEY = get("hw09").key
 
@@ -82,4 +83,4 @@ def test_samples_cached_by_value():
 
 # The smallest edit set that makes the doubled-W_v class run, computed by running subsets.
 def test_minimal_edit_set_is_w_o_plus_both_reshapes():
-    assert minimal_edit_set(KEY.part("3b"), KEY) == (3, ("combine_heads", "self.W_o", "split_heads"))
+    assert minimal_edit_set(KEY.part("3b"), KEY, WIDER_MHA) == (3, ("combine_heads", "self.W_o", "split_heads"))
