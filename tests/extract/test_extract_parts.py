@@ -271,3 +271,27 @@ REFUSE = "I can't provide complete solutions to graded homework, but I'm happy t
 ])
 def test_question_stands_after_a_refusal(turns, expected):
     assert _parts(_chat(*turns)) == expected
+
+
+# A question with one part: a user turn that asks the question asks that part, however it
+# names the question, and an answer with no part label answers it. A question with several
+# parts stays unnamed (the answer's own labels decide).
+def _one_part_key():
+    from tractor.answer_key import AnswerKey, Part, Question
+
+    parts = (Part("1a", "", "expression", "x"), Part("2a", "", "expression", "y"), Part("3a", "", "big_o", "O(n)"),
+             Part("3b", "", "big_o", "O(n)"))
+    return AnswerKey("hwx", "", "1", tuple(Question(n, "") for n in (1, 2, 3)), parts)
+
+
+@pytest.mark.parametrize("ask, expected", [
+    ("Question 2: what is y?", {"2a"}),
+    ("Now solve problem 2.", {"2a"}),
+    ("Q2 please", {"2a"}),
+    ("Do question 1 next.", {"1a"}),
+    ("Problem #1: find x.", {"1a"}),
+    ("Question 3: the time bound?", set()),  # two parts: no guess
+])
+def test_a_one_part_question_is_its_part(ask, expected):
+    spans = segment_parts(_chat(ask, "The answer is $y = 2$."), _one_part_key())
+    assert {s.part for s in spans} == expected

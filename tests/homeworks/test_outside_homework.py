@@ -4,6 +4,7 @@ it. A short post about it is built, verified and labelled end to end, and its ke
 """
 
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +20,11 @@ POST = Path(__file__).parent / "outside" / "post.md"
 
 
 def _forget_plugins():
+    """The registries as a fresh process has them, so other tests never meet HW42."""
     for cached in (homeworks.discover, homeworks._key_for, kinds._discover):
         cached.cache_clear()
+    homeworks._REGISTRY.pop("hw42", None)
+    sys.modules.pop("tractor_homework_hw42", None)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +58,7 @@ def test_the_post_is_identified(dataset):
 # Every part's first attempt, through the real extractors and verifier (5a runs in the sandbox).
 FIRST_ATTEMPTS = [
     ("1a", "expression", "correct"),
-    ("1b", "expression", "incorrect"),  # sigma/n: a constant power off sigma/sqrt(n)
+    ("1b", "expression", "incorrect"),  # sigma^2/n, the variance: the square of sigma/sqrt(n)
     ("2a", "vector", "correct"),
     ("3a", "big_o", "correct"),
     ("4a", "choice", "incorrect"),  # batch normalization, where the key has (b)

@@ -184,6 +184,9 @@ def _read_user(text: str, ctx: _Context, key: AnswerKey | None) -> bool:
         for m in _USER_PART.finditer(text):
             letter, roman = (m[1], m[2]) if m[1] else (m[3], m[4]) if m[3] else (m[5], m[6])
             targets.append(part_id(ctx.question, letter.lower(), (roman or "").lower()))
+    if not targets and refs and key is not None:  # a question with one part: asking it asks that part
+        only = [p.id for p in key.parts if p.question == ctx.question]
+        targets = only if len(only) == 1 else []
     ctx.targets = list(dict.fromkeys(t for t in (_user_target(t, ctx, key) for t in targets) if t))
     return bool(refs or qualified or targets or _NEXT_QUESTION.search(text) or _USER_PART.search(text))
 
