@@ -19,7 +19,7 @@ import pytest
 
 from testdata import BAD_INPUTS, CORPUS, REPO
 from tractor.pipeline import _WORKER_PRELOAD, BuildConfig, build_dataset
-from tractor.publish.folder import read_config
+from tractor.dataset.folder import read_config
 
 SAMPLE_POSTS = ["000_c66c20e44076dd47.txt", "002_dae959164a571601.txt", "pdf/002_dae959164a571601.pdf"]
 OFF_TOPIC = "Me: What is the capital of France?\n\nChatGPT: Paris is the capital of France.\n"
@@ -160,14 +160,14 @@ def test_changed_key_reprocesses_only_its_homework(corpus, cold, tmp_path, monke
 _KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
-import tractor.publish.folder as folder
+import tractor.dataset.writer as writer
 from tractor.pipeline import _WORKER_PRELOAD, BuildConfig, build_dataset
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 if sys.argv[3] == "before-swap":
-    folder._swap_in = die
+    writer._swap_in = die
 elif sys.argv[3] == "between-renames":
     renames, rename = [], os.rename
 

@@ -90,8 +90,8 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
     streamed to the writer as soon as the file is done, so memory does not grow with the corpus."""
     from .duplicates import DuplicateFinder
     from .privacy import Pseudonymizer
-    from .publish.card import CardFacts, render_card
-    from .publish.folder import DatasetWriter
+    from .dataset.card import CardFacts, render_card
+    from .dataset.writer import DatasetWriter
     from .verify.sandboxes import NO_SANDBOX
 
     files = corpus_posts(config.corpus)
