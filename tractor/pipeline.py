@@ -233,8 +233,10 @@ def ingest_post(record: FileRecord, context: FileContext) -> FileRecord:
 def cached_claims(record: FileRecord, context: FileContext) -> FileRecord:
     """The claims and labels the build cache holds for these transcripts and their homeworks'
     keys: then the file is done."""
-    done = context.cache.get_result(record.digest, context.path.suffix, _result_context(context.config, record.transcripts)) \
-        if context.cache else None
+    if not context.cache:
+        return record
+    done = context.cache.get_result(record.digest, context.path.suffix,
+                                    _result_context(context.config, record.transcripts))
     if done is not None:
         record.claims, record.labels = done
         record.done = True
@@ -246,7 +248,8 @@ def find_claims(record: FileRecord, context: FileContext) -> FileRecord:
     """The transcript's claims, verified when the build verifies (:func:`extract_and_verify`)."""
     from .executor.caches import verdict_cache
 
-    record.claims = extract_and_verify(record.transcripts[0], context.config.verify, verdict_cache(context.config.cache_dir))
+    verdicts = verdict_cache(context.config.cache_dir)
+    record.claims = extract_and_verify(record.transcripts[0], context.config.verify, verdicts)
     return record
 
 
@@ -277,15 +280,16 @@ def each_transcript(record: FileRecord, context: FileContext) -> FileRecord:
 @stage("cache")
 def store_claims(record: FileRecord, context: FileContext) -> FileRecord:
     """Keep the claims and labels in the build cache for the next build, when clean: a crash, a
-    sandbox error or a missing sandbox may not happen next time. (Reading failures are the
-    file's own and do not stop it: their stages are never a transcript step's.)"""
+    sandbox error or a missing sandbox may not happen next time. Reading failures (damaged
+    files, conversations an export lacks) are the file's own and come back with it from the
+    cache: their stages are never a transcript step's."""
     from .verify.sandboxes import is_transient
 
     failed = {step.stage for step in TRANSCRIPT_STEPS}
     if context.cache and not any(f.stage in failed for f in record.failures) and not any(
             is_transient(c.verdict, c.detail) for c in record.claims):
-        context.cache.put_result(record.digest, context.path.suffix, _result_context(context.config, record.transcripts),
-                                 record.claims, record.labels)
+        context.cache.put_result(record.digest, context.path.suffix,
+                                 _result_context(context.config, record.transcripts), record.claims, record.labels)
     return record
 
 
