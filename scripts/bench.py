@@ -299,7 +299,7 @@ PROFILE_STEPS = {
     "extract claims": ("tractor/extract/pipeline.py", "extract_claims"),
     "verify claims": ("tractor/verify/__init__.py", "verify_claims"),
     "label": ("tractor/label/__init__.py", "label_transcript"),
-    "write dataset": ("tractor/publish/folder.py", "write_dataset"),
+    "write dataset": ("tractor/dataset/writer.py", "write_dataset"),
     "all imports (inside the steps too)": ("<frozen importlib._bootstrap>", "_find_and_load"),
 }
 

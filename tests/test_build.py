@@ -5,7 +5,6 @@ the verifier, which is not what these tests are about; one cold build warms a sh
 later builds reuse, so the file runs in about a minute.
 """
 
-import importlib
 import json
 import os
 import shutil
@@ -18,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from testdata import BAD_INPUTS, CORPUS, REPO
-from tractor.pipeline import _WORKER_PRELOAD, BuildConfig, build_dataset
-from tractor.publish.folder import read_config
+from tractor.pipeline import BuildConfig, build_dataset
+from tractor.dataset.folder import read_config
 
 SAMPLE_POSTS = ["000_c66c20e44076dd47.txt", "002_dae959164a571601.txt", "pdf/002_dae959164a571601.pdf"]
 OFF_TOPIC = "Me: What is the capital of France?\n\nChatGPT: Paris is the capital of France.\n"
@@ -71,17 +70,17 @@ def test_jobs_two_same_bytes_as_jobs_one(corpus, cold, tmp_path):
     (1, 3, 2),  # a one-worker pool: 3 files, then 1
 ])
 def test_workers_recycled_same_bytes(corpus, cold, tmp_path, monkeypatch, jobs, files_per_worker, pools):
-    import tractor.pipeline as pipeline
+    import tractor.executor as executor
 
     started = []
 
-    class CountedPool(pipeline.ProcessPoolExecutor):
+    class CountedPool(executor.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             started.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "FILES_PER_WORKER", files_per_worker)
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(executor, "FILES_PER_WORKER", files_per_worker)
+    monkeypatch.setattr(executor, "ProcessPoolExecutor", CountedPool)
     build_dataset(BuildConfig(corpus=corpus, out=tmp_path / "out", jobs=jobs, verify=False))
     assert started == [jobs] * pools
     assert folder_bytes(tmp_path / "out") == folder_bytes(cold[0])
@@ -160,14 +159,14 @@ def test_changed_key_reprocesses_only_its_homework(corpus, cold, tmp_path, monke
 _KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
-import tractor.publish.folder as folder
-from tractor.pipeline import _WORKER_PRELOAD, BuildConfig, build_dataset
+import tractor.dataset.writer as writer
+from tractor.pipeline import BuildConfig, build_dataset
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 if sys.argv[3] == "before-swap":
-    folder._swap_in = die
+    writer._swap_in = die
 elif sys.argv[3] == "between-renames":
     renames, rename = [], os.rename
 
@@ -289,58 +288,6 @@ def test_code_change_invalidates_cache(tmp_path):
     reader = copy / "ingest" / "pdf.py"
     reader.write_text(reader.read_text() + "\n# fixed\n")
     assert fingerprint(copy) != fingerprint(package)
-
-
-# Verdicts are stored in a file named by the tool's version and source: a verifier fixed since
-# (same answer-key version) never reads the verdicts of the code before the fix.
-def test_verdict_store_named_by_code(tmp_path, monkeypatch):
-    from tractor import build_cache, pipeline
-
-    before = pipeline._verdict_cache.__wrapped__(tmp_path).path.name
-    assert before == f"verdicts-{build_cache.code_salt()}.sqlite"
-    monkeypatch.setattr(build_cache, "_code_fingerprint", lambda: "a verifier fixed since")
-    assert pipeline._verdict_cache.__wrapped__(tmp_path).path.name != before
-
-
-# The fork server's preload list names real modules (multiprocessing skips a name that does not
-# import, so a typo would silently cost every worker its warm start), and the warm-up loads the
-# models the workers use.
-@pytest.mark.parametrize("module", _WORKER_PRELOAD)
-def test_worker_preload_imports(module):
-    importlib.import_module(module)
-
-
-def test_warm_worker_loads_models():
-    probe = ("import tractor.warm_worker\n"
-             "from tractor.label.learned import classifier\n"
-             "from tractor.english import english\n"
-             "print(english.cache_info().currsize, classifier.cache_info().currsize)")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["1", "2"]
-
-
-# A build worker gives the verifier's freed Monte-Carlo tensors back to the system: verifying
-# Q1's claims leaves its resident memory near where it was (glibc's default kept ~170 MB).
-_VERIFY_Q1_AND_REPORT_GROWTH = """
-import os, tractor.warm_worker
-from tests.verify._helpers import HW09, claim
-from tractor.verify import verify_claims
-
-def rss():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-before = rss()
-claims = [claim("1b", "d"), claim("1c", r"s = \\sqrt{d}"), claim("1b", "d^2"), claim("1c", "d")]
-assert [c.verdict for c in verify_claims(claims, HW09)] == ["correct", "correct", "incorrect", "incorrect"]
-print((rss() - before) / 2**20)
-"""
-
-
-def test_worker_returns_freed_tensors_to_the_system():
-    growth = subprocess.run([sys.executable, "-c", _VERIFY_Q1_AND_REPORT_GROWTH], env=ENV, cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout
-    assert float(growth) < 80, growth
 
 
 # Workers import the package the build runs, whatever the current folder holds: run from a folder

@@ -9,7 +9,7 @@ import pytest
 
 from tractor.errors import TractorError
 from tractor.evaluate import evaluate, first_attempt_verdicts, format_eval, load_gold
-from tractor.publish.folder import write_dataset
+from tractor.dataset.writer import write_dataset
 from tractor.records import Claim, Label
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"

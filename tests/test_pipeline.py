@@ -3,7 +3,7 @@
 import pytest
 
 from testdata import CORPUS, gold_for
-from tractor.publish.folder import read_config
+from tractor.dataset.folder import read_config
 
 CORPUS_FILES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file())
 

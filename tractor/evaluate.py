@@ -3,7 +3,7 @@
 Gold files are JSON in the format documented in ``data/gold/README.md`` (one per post; a
 transcript matches a gold file when the base name of its ``source`` starts with ``stem``, so the
 text, PDF and HTML versions of one post are each scored against the same gold). The dataset is
-read straight from its Parquet files (:func:`tractor.publish.folder.read_config`).
+read straight from its Parquet files (:func:`tractor.dataset.folder.read_config`).
 
 Scores:
 
@@ -84,7 +84,7 @@ def load_gold(gold_dir: Path) -> list[dict]:
 
 
 def evaluate(dataset_dir: Path, gold_dir: Path) -> EvalReport:
-    from .publish.folder import read_config
+    from .dataset.folder import read_config
 
     transcripts = read_config(dataset_dir, "transcripts")
     claims = _by_transcript(read_config(dataset_dir, "claims"))

@@ -1,9 +1,12 @@
 """The build: load → segment → identify → scrub → extract → verify → label → write.
 
-One :class:`~tractor.records.Transcript` flows through small steps, each a module with one entry
-point. A file that fails becomes a :class:`~tractor.records.FailedFile` row with the stage that
-failed and a specific message; the batch always goes on. Files are processed in sorted order
-(or by a process pool whose results are re-sorted), so the same corpus gives the same bytes.
+Each file's record (a :class:`FileRecord`: its transcripts, claims, labels and failures) flows
+through :data:`FILE_STEPS`, each ``step(record, context) -> record`` with one job, and each
+transcript through :data:`TRANSCRIPT_STEPS`; the stages themselves are modules with one entry
+point each. A file that fails becomes a :class:`~tractor.records.FailedFile` row with the stage
+that failed and a specific message; the batch always goes on. Where the files are processed (in
+this process or a pool of workers) is :mod:`tractor.executor`'s business; results come back in
+sorted order, so the same corpus gives the same bytes.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ import functools
 import hashlib
 import json
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .errors import IngestError, TractorError
 from .records import ASSISTANT, Annotation, Claim, Document, FailedFile, Label, Message, Transcript
@@ -88,10 +90,11 @@ def corpus_posts(corpus: Path) -> list[Path]:
 def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _: None) -> BuildSummary:
     """Build the dataset folder ``config.out`` from ``config.corpus``. Each file's rows are
     streamed to the writer as soon as the file is done, so memory does not grow with the corpus."""
+    from . import executor
+    from .dataset.card import CardFacts, render_card
+    from .dataset.writer import DatasetWriter
     from .duplicates import DuplicateFinder
     from .privacy import Pseudonymizer
-    from .publish.card import CardFacts, render_card
-    from .publish.folder import DatasetWriter
     from .verify.sandboxes import NO_SANDBOX
 
     files = corpus_posts(config.corpus)
@@ -100,7 +103,9 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
     failures, partial_sources, no_sandbox = [], set(), False
     duplicates, written_ids, n_duplicates = DuplicateFinder(), set(), 0
     with DatasetWriter(config.out) as writer:
-        for rel, result in _process_all(files, config, scrubber):
+        tasks = [(p, p.relative_to(config.corpus).as_posix()) for p in files]
+        work = functools.partial(process_file, config=config, scrubber=scrubber)
+        for rel, result in executor.run(tasks, work, config.jobs):
             on_file(rel)
             for t in result.transcripts:
                 t.duplicate_of = duplicates.check(t.transcript_id, [m.content for m in t.messages if m.role == ASSISTANT])
@@ -137,138 +142,159 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
     )
 
 
-# Modules every build worker needs: imported once in the fork server, so that workers start
-# with them loaded (no per-worker import time) and share their pages copy-on-write;
-# ``tractor.warm_worker`` also loads the models they use.
-_WORKER_PRELOAD = ["tractor.pipeline", "tractor.ingest", "tractor.segment.turns", "tractor.extract",
-                   "tractor.verify", "tractor.label", "torch", "sympy", "tractor.warm_worker"]
-
-
-# A build worker's memory grows with the files it has processed (spaCy's string store, parse
-# and verdict caches), so each worker is replaced after this many files: peak memory then does
-# not grow with the corpus. Python 3.11's ``max_tasks_per_child`` can deadlock (gh-115634), so
-# each generation of workers is a pool of its own; the fork server outlives the pools, and a new
-# worker starts from its preloaded state in milliseconds.
-FILES_PER_WORKER = 100
-
-
-def _process_all(files, config, scrubber) -> Iterator[tuple[str, FileResult]]:
-    """Each file's result, in corpus order. A corpus too big for one worker generation goes
-    through a pool even with ``jobs=1``, so that memory stays flat. With a pool, at most a few
-    files per worker are in flight, so finished results wait in memory only until their turn,
-    and the workers share one sandbox served by this process."""
-    jobs = [(p, p.relative_to(config.corpus).as_posix()) for p in files]
-    if len(jobs) <= 1 or (config.jobs <= 1 and len(jobs) <= FILES_PER_WORKER):
-        for path, rel in jobs:
-            yield rel, process_file(path, rel, config, scrubber)
-        return
-    import multiprocessing
-
-    from .sandbox.broker import SandboxBroker
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_WORKER_PRELOAD)
-    _start_forkserver()
-    generation, broker = FILES_PER_WORKER * config.jobs, SandboxBroker()
-    try:
-        for start in range(0, len(jobs), generation):
-            yield from _pool_generation(jobs[start:start + generation], config, scrubber, ctx, broker)
-    finally:
-        broker.close()
-
-
-def _start_forkserver() -> None:
-    """Start the fork server on the path this process imported tractor from.
-
-    The fork server is a ``python -c`` child, so its path starts with the current folder, and
-    Python 3.11 ignores the parent's path it is handed: run from a folder that holds another
-    ``tractor`` (a clone's folder, seen from its parent), the workers imported that one and died.
-    It is started here with the current folder left off its path (``PYTHONSAFEPATH``) and this
-    package's own folder first, so the workers import the package the build runs. A fork server
-    already running was started here before, the same way."""
-    import os
-    from multiprocessing import forkserver
-
-    names = ("PYTHONPATH", "PYTHONSAFEPATH")
-    saved = {name: os.environ.get(name) for name in names}
-    package_root = str(Path(__file__).resolve().parent.parent)
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, saved["PYTHONPATH"]]))
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        forkserver.ensure_running()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _pool_generation(jobs, config, scrubber, ctx, broker) -> Iterator[tuple[str, FileResult]]:
-    """``jobs`` through a fresh pool of ``config.jobs`` workers, results in order."""
-    from collections import deque
-
-    window = 4 * config.jobs
-    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=ctx, initializer=_use_shared_sandbox,
-                             initargs=(broker.address, broker.key)) as pool:
-        pending: deque = deque()
-        for path, rel in jobs:
-            pending.append((rel, pool.submit(process_file, path, rel, config, scrubber)))
-            if len(pending) >= window:
-                rel_done, future = pending.popleft()
-                yield rel_done, future.result()
-        while pending:
-            rel_done, future = pending.popleft()
-            yield rel_done, future.result()
-
-
-def _use_shared_sandbox(address: str, key: bytes) -> None:
-    """Pool worker initializer: claimed code runs in the parent's one sandbox, not a new one."""
-    from .verify.sandboxes import use_broker
-
-    use_broker(address, key)
-
-
 def process_file(path: Path, rel: str, config: BuildConfig, scrubber) -> FileResult:
     """All steps for one file. Never raises: every failure becomes a FailedFile row."""
-    result = FileResult()
+    from .executor.caches import build_cache
+
     scrubber = scrubber.for_file(rel)  # a name in the file name is the post's author
-    safe_rel = scrubber.scrub(rel, [])
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        result.failures.append(FailedFile(safe_rel, "read", f"cannot read file: {exc.strerror}"))
-        return result
-    cache, digest = _build_cache(config, scrubber), hashlib.sha256(data).hexdigest()
-    cached = cache.get(digest, path.suffix, safe_rel) if cache else None
-    if cached is None:
-        cached = ingest(data, safe_rel, path.suffix, scrubber)
-        if cache:
-            cache.put(digest, path.suffix, safe_rel, *cached)
-    result.transcripts, result.failures = cached[0], list(cached[1])
-    context = _result_context(config, result.transcripts) if cache else ""
-    done = cache.get_result(digest, path.suffix, context) if cache else None
-    if done is not None:
-        result.claims, result.labels = done
-        return result
-    for i, transcript in enumerate(result.transcripts):
-        if any(t.transcript_id == transcript.transcript_id for t in result.transcripts[:i]):
-            continue  # the same conversation twice in one file (an export): its claims once
-        stage = "extract"
+    context = FileContext(path, scrubber.scrub(rel, []), config, scrubber,
+                          build_cache(config.cache_dir, config.roster, scrubber))
+    record = run_steps(FileRecord(), FILE_STEPS, context, context.source)
+    return FileResult(record.transcripts, record.claims, record.labels, record.failures)
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What every step of one file reads and none changes."""
+
+    path: Path
+    source: str  # the file's path in the corpus with identities removed: its rows' ``source``
+    config: BuildConfig
+    scrubber: object  # the build's scrubber narrowed to this file (names in its file name)
+    cache: object | None  # the build cache (:class:`~tractor.build_cache.BuildCache`), if any
+
+
+@dataclass
+class FileRecord(FileResult):
+    """A file's result while it flows through the steps, with what they hand on: the file's bytes
+    and their digest, and ``done`` once nothing is left to do (the file cannot be read, or its
+    claims and labels came from the cache)."""
+
+    data: bytes = b""
+    digest: str = ""
+    done: bool = False
+
+
+Step = Callable[[FileRecord, FileContext], FileRecord]
+
+
+def stage(name: str) -> Callable[[Step], Step]:
+    """Name the stage a step's unexpected exception is recorded under (``FailedFile.stage``)."""
+    def named(step: Step) -> Step:
+        step.stage = name
+        return step
+    return named
+
+
+def run_steps(record: FileRecord, steps: tuple[Step, ...], context: FileContext, source: str) -> FileRecord:
+    """``steps`` in order on ``record`` until one marks it done. A step that raises ends the run
+    with a FailedFile row for ``source`` under the step's stage: one bug must not take the batch
+    down, and nothing is dropped without a recorded reason."""
+    for step in steps:
+        if record.done:
+            break
         try:
-            claims = extract_and_verify(transcript, config.verify, _verdict_cache(config.cache_dir))
-            result.claims += claims
-            stage = "label"
-            result.labels += label_transcript(transcript, claims)
-        except Exception as exc:  # one transcript's bug must not take the batch down
-            result.failures.append(FailedFile(transcript.source, stage, f"internal error: {type(exc).__name__}: {exc}"))
-    # a crash, a sandbox error or a missing sandbox may not happen next time: only clean results are kept
+            record = step(record, context)
+        except Exception as exc:
+            record.failures.append(FailedFile(source, step.stage, f"internal error: {type(exc).__name__}: {exc}"))
+            break
+    return record
+
+
+@stage("read")
+def read_post(record: FileRecord, context: FileContext) -> FileRecord:
+    """The file's bytes and their digest (the build cache's key)."""
+    try:
+        record.data = context.path.read_bytes()
+    except OSError as exc:
+        record.failures.append(FailedFile(context.source, "read", f"cannot read file: {exc.strerror}"))
+        record.done = True
+        return record
+    record.digest = hashlib.sha256(record.data).hexdigest()
+    return record
+
+
+@stage("read")
+def ingest_post(record: FileRecord, context: FileContext) -> FileRecord:
+    """The post's transcripts and reading failures (:func:`ingest`), from the build cache when it
+    has them."""
+    cache, suffix = context.cache, context.path.suffix
+    cached = cache.get(record.digest, suffix, context.source) if cache else None
+    if cached is None:
+        cached = ingest(record.data, context.source, suffix, context.scrubber)
+        if cache:
+            cache.put(record.digest, suffix, context.source, *cached)
+    record.transcripts = cached[0]
+    record.failures += cached[1]
+    return record
+
+
+@stage("cache")
+def cached_claims(record: FileRecord, context: FileContext) -> FileRecord:
+    """The claims and labels the build cache holds for these transcripts and their homeworks'
+    keys: then the file is done."""
+    if not context.cache:
+        return record
+    done = context.cache.get_result(record.digest, context.path.suffix,
+                                    _result_context(context.config, record.transcripts))
+    if done is not None:
+        record.claims, record.labels = done
+        record.done = True
+    return record
+
+
+@stage("extract")
+def find_claims(record: FileRecord, context: FileContext) -> FileRecord:
+    """The transcript's claims, verified when the build verifies (:func:`extract_and_verify`)."""
+    from .executor.caches import verdict_cache
+
+    verdicts = verdict_cache(context.config.cache_dir)
+    record.claims = extract_and_verify(record.transcripts[0], context.config.verify, verdicts)
+    return record
+
+
+@stage("label")
+def find_labels(record: FileRecord, context: FileContext) -> FileRecord:
+    """The transcript's error-type labels, from its text and its claims' verdicts."""
+    record.labels = label_transcript(record.transcripts[0], record.claims)
+    return record
+
+
+TRANSCRIPT_STEPS = (find_claims, find_labels)
+
+
+@stage("extract")
+def each_transcript(record: FileRecord, context: FileContext) -> FileRecord:
+    """:data:`TRANSCRIPT_STEPS` on each transcript of the file in turn, each on a record of its
+    own, so that one transcript's failure (recorded under its source) stops only its own steps."""
+    for i, transcript in enumerate(record.transcripts):
+        if any(t.transcript_id == transcript.transcript_id for t in record.transcripts[:i]):
+            continue  # the same conversation twice in one file (an export): its claims once
+        done = run_steps(FileRecord(transcripts=[transcript]), TRANSCRIPT_STEPS, context, transcript.source)
+        record.claims += done.claims
+        record.labels += done.labels
+        record.failures += done.failures
+    return record
+
+
+@stage("cache")
+def store_claims(record: FileRecord, context: FileContext) -> FileRecord:
+    """Keep the claims and labels in the build cache for the next build, when clean: a crash, a
+    sandbox error or a missing sandbox may not happen next time. Reading failures (damaged
+    files, conversations an export lacks) are the file's own and come back with it from the
+    cache: their stages are never a transcript step's."""
     from .verify.sandboxes import is_transient
 
-    if cache and len(result.failures) == len(cached[1]) and not any(
-            is_transient(c.verdict, c.detail) for c in result.claims):
-        cache.put_result(digest, path.suffix, context, result.claims, result.labels)
-    return result
+    failed = {step.stage for step in TRANSCRIPT_STEPS}
+    if context.cache and not any(f.stage in failed for f in record.failures) and not any(
+            is_transient(c.verdict, c.detail) for c in record.claims):
+        context.cache.put_result(record.digest, context.path.suffix,
+                                 _result_context(context.config, record.transcripts), record.claims, record.labels)
+    return record
+
+
+# The steps of one file, in order; each does one job on the record and hands it on.
+FILE_STEPS = (read_post, ingest_post, cached_claims, each_transcript, store_claims)
 
 
 def _result_context(config: BuildConfig, transcripts: list[Transcript]) -> str:
@@ -302,18 +328,6 @@ def ingest(data: bytes, source: str, suffix: str, scrubber) -> tuple[list[Transc
         except Exception as exc:
             failures.append(FailedFile(doc.source, "segment", f"internal error: {type(exc).__name__}: {exc}"))
     return transcripts, failures
-
-
-def _build_cache(config: BuildConfig, scrubber):
-    if config.cache_dir is None:
-        return None
-    from .build_cache import BuildCache, build_salt
-
-    roster = hashlib.sha256(config.roster.read_bytes()).hexdigest() if config.roster else ""
-    # names in the file name are scrubbed from the text too: a copy under another name reuses
-    # the cached text only when its file name holds the same names (usually none)
-    names = "|".join(scrubber.file_names)
-    return BuildCache(config.cache_dir, build_salt(scrubber.pseudonym(f"tractor build cache|{roster}|{names}")))
 
 
 def to_transcript(doc: Document, scrubber) -> Transcript:
@@ -363,17 +377,6 @@ def extract_and_verify(transcript: Transcript, verify: bool, verdicts=None) -> l
 
         claims = verify_claims(claims, homework, verdicts)
     return claims
-
-
-@functools.cache
-def _verdict_cache(cache_dir: Path | None):
-    """One verdict cache per process: in memory, and on disk beside the build cache when set.
-    The file is named by the tool's version and source, so verdicts of a verifier since fixed are
-    never served (the answer-key version is part of each entry's key)."""
-    from .build_cache import code_salt
-    from .verify import VerdictCache
-
-    return VerdictCache(Path(cache_dir) / f"verdicts-{code_salt()}.sqlite" if cache_dir else None)
 
 
 def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from tractor.publish.card import CardFacts, render_card
-from tractor.publish.folder import write_dataset
+from tractor.dataset.card import CardFacts, render_card
+from tractor.dataset.writer import write_dataset
 
 TID = "0f1e2d3c4b5a6978"
 

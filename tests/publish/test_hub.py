@@ -12,8 +12,8 @@ import pytest
 from fake_hub import FakeHub
 from privacy_rows import CLEAN_ROWS, planted, write
 from tractor.errors import DatasetError, TractorError
-from tractor.publish.folder import config_path
-from tractor.publish.schema import arrow_schema
+from tractor.dataset.folder import config_path
+from tractor.dataset.schema import arrow_schema
 from tractor.publish.hub import PrivacyGateError, format_result, publish
 
 REPO = Path(__file__).resolve().parents[2]

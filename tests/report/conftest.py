@@ -3,7 +3,7 @@
 import pytest
 
 from report_rows import ROWS, card_for
-from tractor.publish.folder import write_dataset
+from tractor.dataset.writer import write_dataset
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ calling an incorrect answer "fully correct", unverified and errored claims, and 
 
 from __future__ import annotations
 
-from tractor.publish.card import CardFacts, render_card
+from tractor.dataset.card import CardFacts, render_card
 
 LABEL_DEFINITIONS = {
     "refusal": "The model declines to answer.",

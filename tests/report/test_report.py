@@ -7,10 +7,10 @@ import pytest
 
 from report_rows import CLA, GEM, GPT, LABEL_DEFINITIONS, UNK, card_for
 from tractor.errors import DatasetError, TractorError
-from tractor.publish.folder import config_path, write_dataset
+from tractor.dataset.folder import config_path
+from tractor.dataset.writer import write_dataset
+from tractor.dataset.view import load_dataset_folder
 from tractor.report import REPORT_STEPS, build_report
-from tractor.publish.card import card_versions
-from tractor.report.data import load_dataset_folder, part_sort_key
 from tractor.report.stats import (Cell, attempts_until_correct, first_attempt_matrix, label_rates, refusal_funnel,
                                   unverified_reasons)
 
@@ -61,12 +61,6 @@ def test_wilson_interval(cell, low, high):
     assert cell.interval() == pytest.approx((low, high), abs=1e-4)
 
 
-# Part ids sort by question, letter, then roman numeral value.
-def test_part_order():
-    parts = ["10a", "6b.iv", "3b", "6b.ii", "1c", "6b.i", "6b.v", "6b.ix"]
-    assert sorted(parts, key=part_sort_key) == ["1c", "3b", "6b.i", "6b.ii", "6b.iv", "6b.v", "6b.ix", "10a"]
-
-
 # Multi-turn dynamics: when parts became correct, and the refusal funnel.
 def test_dynamics(ds):
     assert attempts_until_correct(ds) == {"1": 3, "2": 2, "never": 3, "unjudged": 2}
@@ -93,12 +87,6 @@ def test_unverified_reasons(ds):
         ("unverified", "could not parse big-O: 'O(n) ish'", 1),
         ("unverified", "part 6e is not in the homework", 1),
     ]
-
-
-# The build's versions come from its card.
-def test_card_versions():
-    assert card_versions(card_for({})) == ("0.1.0", {"hw09": "1"})
-    assert card_versions("no card text") == ("unknown", {})
 
 
 # Every section of the page, with content from the dataset.
@@ -224,16 +212,6 @@ def test_findings_name_error_types(html_report, label):
     findings = page[page.index('id="findings"'):page.index('id="correctness"')]
     assert expected in findings
     assert 'href="#label-self_corrected"' not in findings and 'href="#label-refusal"' not in findings
-
-
-# other_error is explained wherever it is named, by the labeller's explanation table; a label the
-# labeller does not have by the dataset's definition, else as unknown.
-def test_other_error_explained(ds):
-    from tractor.label import LABEL_EXPLANATIONS
-    from tractor.report.data import explain
-
-    assert explain(ds, "other_error") == LABEL_EXPLANATIONS["other_error"] + "."
-    assert explain(ds, "no_such_label") == "not a label the labeller defines."
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])

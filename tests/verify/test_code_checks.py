@@ -370,11 +370,12 @@ def test_sandbox_results_to_outcomes(monkeypatch, errors, verdict_, calls):
 def test_build_without_a_sandbox_says_so(monkeypatch, tmp_path):
     import shutil
 
-    from tractor.pipeline import BuildConfig, _verdict_cache, build_dataset
+    from tractor.executor.caches import verdict_cache
+    from tractor.pipeline import BuildConfig, build_dataset
     from tractor.sandbox import runner as sandbox
     from tractor.verify import sandboxes
 
-    _verdict_cache.cache_clear()  # the process's verdicts from builds that had a sandbox
+    verdict_cache.cache_clear()  # the process's verdicts from builds that had a sandbox
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "000_c66c20e44076dd47.txt", corpus)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..dataset.folder import read_config
+from ..dataset.schema import CONFIGS
 from ..privacy import PrivacyConfig, Pseudonymizer, read_roster
-from .folder import read_config
-from .schema import CONFIGS
 
 # The gate never computes a pseudonym, but the detector needs a key to exist.
 _UNUSED_KEY = b"privacy-gate"

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__
+from ..dataset.folder import config_path
+from ..dataset.schema import CONFIGS
 from ..errors import DatasetError, TractorError
-from .folder import config_path
 from .gate import Finding, check_dataset
-from .schema import CONFIGS
 
 PUBLISH_STEPS = ("read", "card", "stage", "load check", "privacy gate", "upload")
 _PSEUDONYM = re.compile(r"\bstudent-[0-9a-f]{10}\b")
@@ -64,7 +64,7 @@ def publish(dataset: Path, repo_id: str, private: bool = False, dry_run: bool = 
     :class:`PrivacyGateError` if the gate finds anything, and :class:`TractorError` for a missing
     token or a Hub error. The token is ``token``, else ``HF_TOKEN``, else the saved login.
     """
-    from ..report.data import load_dataset_folder
+    from ..dataset.view import load_dataset_folder
 
     _check_repo_id(repo_id)
     on_step("read")
@@ -150,7 +150,7 @@ def dataset_card(ds, repo_id: str) -> str:
     the dataset was built with, plus how it was built, what was removed, and a citation."""
     from huggingface_hub import DatasetCard
 
-    from .card import CardFacts, card_versions, render_card
+    from ..dataset.card import CardFacts, card_versions, render_card
 
     built_with, key_versions = card_versions(ds.card)
     facts = CardFacts(

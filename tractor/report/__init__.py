@@ -36,7 +36,7 @@ def build_report(dataset: Path, out: Path, fmt: str = "html", on_step: Callable[
     """
     from . import details, sections
     from .blocks import Bullets, Code, Figure, Heading, Link, para, to_html, to_markdown
-    from .data import load_dataset_folder
+    from ..dataset.view import load_dataset_folder
 
     if fmt not in FORMATS:
         raise TractorError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..dataset.view import Dataset, attempt_verdict, part_sort_key
 from .blocks import Bullets, Card, Code, Heading, Link, Math, Para, Strong, Table, Verbatim, para
-from .data import Dataset, attempt_verdict, part_sort_key
 from .sections import counted, plural, transcript_link
 from .stats import label_examples, label_order, unverified_reasons
 

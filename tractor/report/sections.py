@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import __version__
+from ..dataset.card import card_versions
+from ..dataset.label_meanings import explain
+from ..dataset.view import Dataset, attempt_verdict
 from . import plots
 from .blocks import Bullets, Code, Heading, Link, Strong, Table, para
-from ..publish.card import card_versions
-from .data import Dataset, attempt_verdict
-from .data import explain
 from .stats import (ATTEMPT_BUCKETS, NOT_ERRORS, Cell, attempts_until_correct, failed_sources, first_attempt_matrix,
                     label_order, label_rates, refusal_funnel, unverified_reasons, verdict_changes)
 

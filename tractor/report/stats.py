@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from math import sqrt
 from statistics import NormalDist, median
 
-from .data import Dataset, attempt_verdict, part_sort_key
+from ..dataset.view import Dataset, attempt_verdict, part_sort_key
 
 JUDGED = ("correct", "incorrect")
 

@@ -9,8 +9,9 @@ import textwrap
 import pytest
 
 from tractor.errors import DatasetError
-from tractor.publish.folder import config_path, read_config, recover_interrupted_swap, write_dataset
-from tractor.publish.schema import CONFIGS
+from tractor.dataset.folder import config_path, read_config
+from tractor.dataset.schema import CONFIGS
+from tractor.dataset.writer import recover_interrupted_swap, write_dataset
 
 ROWS = {
     "transcripts": [{
@@ -46,7 +47,7 @@ def test_deterministic_bytes(tmp_path):
 
 # datasets.load_dataset reads the folder offline, with a fresh cache.
 def test_loads_with_datasets(tmp_path, monkeypatch):
-    from tractor.publish.card import CardFacts, render_card
+    from tractor.dataset.card import CardFacts, render_card
     import datasets
 
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
@@ -63,7 +64,7 @@ def test_killed_writer_leaves_previous_dataset(tmp_path):
     before = _snapshot(tmp_path / "ds")
     script = textwrap.dedent(f"""
         import os, signal
-        import tractor.publish.folder as f
+        import tractor.dataset.writer as f
         def die(*a, **k):
             os.kill(os.getpid(), signal.SIGKILL)
         f._swap_in = die
@@ -87,7 +88,7 @@ def test_killed_writer_leaves_previous_dataset(tmp_path):
 def test_streamed_row_groups(tmp_path):
     import pyarrow.parquet as pq
 
-    from tractor.publish.folder import DatasetWriter
+    from tractor.dataset.writer import DatasetWriter
 
     errors = [{"source": f"f{i}.pdf", "stage": "pdf", "error": "encrypted"} for i in range(10_000)]
     write_dataset(tmp_path / "a", {"errors": errors}, "card")

@@ -2,7 +2,7 @@
 
 from dataclasses import fields
 
-from tractor.publish.schema import CLAIM_COLUMNS, arrow_schema
+from tractor.dataset.schema import CLAIM_COLUMNS, arrow_schema
 from tractor.records import Claim
 
 

@@ -1,13 +1,7 @@
-"""The dataset folder: laid out as a Hugging Face Hub dataset repository.
-
-``README.md`` (a dataset card whose YAML lists the configs) and one Parquet file per config at
-``<config>/train-00000-of-00001.parquet``. The folder is replaced atomically: rows are streamed
-into a sibling temporary folder, then swapped in by rename, so a crash leaves the previous
-dataset intact. Files carry no timestamps and row groups have fixed sizes, so the same rows give
+"""Writing the dataset folder (its layout: :mod:`.folder`). The folder is replaced atomically:
+rows are streamed into a sibling temporary folder, then swapped in by rename, so a crash leaves
+the previous dataset intact. Files carry no timestamps and row groups have fixed sizes, so the same rows give
 the same bytes.
-
-Readers here go straight to Parquet: ``datasets.load_dataset`` on a local folder can serve
-stale cached rows for a rebuilt folder (datasets 5.2.0, huggingface/datasets#2956).
 """
 
 from __future__ import annotations
@@ -18,14 +12,10 @@ import tempfile
 from pathlib import Path
 
 from ..errors import DatasetError
+from .folder import config_path
 from .schema import CONFIGS, arrow_schema
 
-PARQUET_NAME = "train-00000-of-00001.parquet"
 _OLD_SUFFIX = ".tractor-old"
-
-
-def config_path(folder: Path, config: str) -> Path:
-    return Path(folder) / config / PARQUET_NAME
 
 
 # Rows per Parquet row group: a transcript row holds a whole conversation (tens of KB), the
@@ -151,19 +141,3 @@ def _fsync(path: Path) -> None:
     if path.is_file():
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
-
-
-def read_config(folder: Path, config: str) -> list[dict]:
-    """Rows of one config, read straight from its Parquet file."""
-    import pyarrow.parquet as pq
-
-    folder = Path(folder)
-    if not (folder / "README.md").is_file():
-        raise DatasetError(f"{folder} is not a dataset folder (no README.md dataset card)")
-    path = config_path(folder, config)
-    if not path.is_file():
-        raise DatasetError(f"{folder} has no config {config!r} (missing {path.relative_to(folder)})")
-    try:
-        return pq.read_table(path).to_pylist()
-    except Exception as exc:  # pyarrow raises several unrelated types for damaged files
-        raise DatasetError(f"{path}: unreadable Parquet file: {exc}") from exc

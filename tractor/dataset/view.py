@@ -1,8 +1,8 @@
-"""The dataset folder as the report (and the publisher) sees it: rows read straight from Parquet,
-plus the groupings every section needs (attempts per part, first attempts, part order).
+"""The dataset folder as the report and the publisher see it: rows read straight from Parquet,
+plus the groupings every report section needs (attempts per part, first attempts, part order).
 
-Rows come from :func:`tractor.publish.folder.read_config`, never from ``datasets``' cache, which
-can serve stale rows for a rebuilt folder.
+Rows come from :func:`.folder.read_config`, never from ``datasets``' cache, which can serve
+stale rows for a rebuilt folder.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import DatasetError
-from ..publish.folder import read_config
-from ..publish.schema import CONFIGS
+from .folder import read_config
+from .label_meanings import default_label_definitions
+from .schema import CONFIGS
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -107,23 +108,3 @@ def load_dataset_folder(folder: Path, label_definitions: dict[str, str] | None =
     return Dataset(folder, card, kept, [c for c in rows["claims"] if c["transcript_id"] in kept_ids],
                    [lb for lb in rows["labels"] if lb["transcript_id"] in kept_ids], rows["errors"],
                    dict(label_definitions), repeats, {config: len(r) for config, r in rows.items()})
-
-
-def explain(ds: Dataset, label: str) -> str:
-    """One line on what a label means, for the key findings: the labeller's explanation table
-    (``tractor.label.LABEL_EXPLANATIONS``: an ``other_error`` says which errors it gathers), else
-    the dataset's definition of a label the labeller no longer has."""
-    from ..label import LABEL_EXPLANATIONS
-
-    text = LABEL_EXPLANATIONS.get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
-    return text if text.endswith(".") else text + "."
-
-
-def default_label_definitions() -> dict[str, str]:
-    """The labeller's definitions; empty when the labeller is not installed (the report then
-    lists the label names it finds, without definitions)."""
-    try:
-        from ..label import LABEL_DEFINITIONS
-    except ImportError:
-        return {}
-    return dict(LABEL_DEFINITIONS)

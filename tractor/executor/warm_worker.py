@@ -1,4 +1,4 @@
-"""Imported once by the build's fork server (see ``pipeline._WORKER_PRELOAD``), before it forks
+"""Imported once by the build's fork server (see ``executor.WORKER_PRELOAD``), before it forks
 the build workers: loads what every worker needs — the spaCy pipeline, the segmenter and the
 label classifiers, the homework plug-ins — so that each worker starts warm (about 7 s of CPU
 each otherwise) and the workers share those pages copy-on-write instead of holding a copy each.
@@ -22,10 +22,10 @@ import gc
 
 
 def _warm() -> None:
-    from . import homeworks
-    from .label.learned import classifier
-    from .segment.classifier import load_model
-    from .english import english
+    from .. import homeworks
+    from ..label.learned import classifier
+    from ..segment.classifier import load_model
+    from ..english import english
 
     english()
     load_model()
