@@ -386,9 +386,9 @@ def label_transcript(transcript: Transcript, claims: list[Claim]) -> list[Label]
 
 
 def _label_definitions() -> dict[str, str]:
-    from .label import LABEL_DEFINITIONS
+    from .label import definitions
 
-    return dict(LABEL_DEFINITIONS)
+    return definitions()
 
 
 def _key_versions(names: set[str]) -> dict[str, str]:

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .view import Dataset
 
+
 def explain(ds: Dataset, label: str) -> str:
     """One line on what a label means, for the key findings: the labeller's explanation table
-    (``tractor.label.LABEL_EXPLANATIONS``: an ``other_error`` says which errors it gathers), else
+    (:func:`tractor.label.explanations`: an ``other_error`` says which errors it gathers), else
     the dataset's definition of a label the labeller no longer has."""
-    from ..label import LABEL_EXPLANATIONS
+    from ..label import explanations
 
-    text = LABEL_EXPLANATIONS.get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
+    text = explanations().get(label) or ds.label_definitions.get(label) or "not a label the labeller defines"
     return text if text.endswith(".") else text + "."
 
 
@@ -22,7 +23,7 @@ def default_label_definitions() -> dict[str, str]:
     """The labeller's definitions; empty when the labeller is not installed (the report then
     lists the label names it finds, without definitions)."""
     try:
-        from ..label import LABEL_DEFINITIONS
+        from ..label import definitions
     except ImportError:
         return {}
-    return dict(LABEL_DEFINITIONS)
+    return definitions()

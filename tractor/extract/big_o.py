@@ -24,9 +24,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from .candidates import (ANSWER, RANK_NAMES, Candidate, balanced, math_candidates, pdf_superscripts, plain_lines,
-                         ranked, role_at)
-from ..notation.latex import to_normalized
+from ..notation.latex import balanced, to_normalized
+from .candidates import (ANSWER, RANK_NAMES, Candidate, math_candidates, pdf_superscripts, plain_lines, ranked,
+                         role_at)
 
 _O_OPEN = re.compile(r"(?:\\(?:mathcal|mathrm|operatorname|mathit)\s*\{\s*O\s*\}|\\mathcal\s+O|𝒪|\\Theta|Θ"
                      r"|(?<![A-Za-z\\])O)(?:\s|\\[!,;:])*(?:\\left|\\big|\\Big|\\bigg)?\s*(?=\()")

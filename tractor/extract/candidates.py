@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 
 from ..answer_key import PART_LETTER, ROMAN as _ROMAN
-from ..notation.latex import balanced
 
 BOXED, ANSWER, DISPLAY, INLINE, TEXT = 4, 3, 2, 1, 0
 ASIDE, STEP, CONCLUSION = -1, 0, 1  # roles

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
+from ..notation.latex import normalize_latex, to_normalized
 from .candidates import (_MATH as _MATH_SEGMENT, ANSWER, BOXED, RANK_NAMES, Candidate, _is_word, best, math_candidates, pdf_superscripts,
                          plain_equations, plain_lines)
-from ..notation.latex import normalize_latex, to_normalized
 
 _CLAUSE_SPLIT = re.compile(r"\\(?:rightarrow|Rightarrow|to|implies|longrightarrow|Longrightarrow|iff|qquad|quad)(?![A-Za-z])"
                            r"|\\\\|;|,\s*(?=\\text)|\s(?:so|hence|thus|i\.e\.)\s")

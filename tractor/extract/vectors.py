@@ -21,8 +21,8 @@ import json
 import re
 from dataclasses import replace
 
-from .candidates import ASIDE, BOXED, RANK_NAMES, TEXT, Candidate, math_candidates, plain_lines, ranked, role_at
 from ..notation.latex import to_normalized
+from .candidates import ASIDE, BOXED, RANK_NAMES, TEXT, Candidate, math_candidates, plain_lines, ranked, role_at
 
 _GIVEN_REACH = 3  # words
 _SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\(?:left|right|big|Big|bigg|Bigg)(?=[\[\]()])")

@@ -6,8 +6,8 @@ the facts (missing and extra terms) give ``wrong_complexity_term``.
 """
 
 from ..extract import big_o
-from ..verify.key_claims import bound_answers
 from ..verify.checks import check_big_o
+from ..verify.key_claims import bound_answers
 from . import Kind, register
 
 register(Kind(

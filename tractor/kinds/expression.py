@@ -9,8 +9,8 @@ equivalence with the key's reference or an accepted form; a wrong value earns
 from ..extract.definitions import expression_with_definitions
 from ..extract.expressions import candidates
 from ..label.verdicts import expression_errors
-from ..verify.key_claims import latex_answers
 from ..verify.checks import check_expression
+from ..verify.key_claims import latex_answers
 from . import Kind, register
 
 register(Kind(

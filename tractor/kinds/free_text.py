@@ -6,8 +6,8 @@ Judged only where the key gives a rubric (patterns every right answer contains);
 
 import re
 
-from ..verify.key_claims import rubric_answers
 from ..verify.checks import check_free_text
+from ..verify.key_claims import rubric_answers
 from . import Kind, register
 
 _CHARS = 4000

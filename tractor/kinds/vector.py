@@ -5,8 +5,8 @@ that differ) give ``wrong_shape`` or ``wrong_value``.
 """
 
 from ..extract import vectors
-from ..verify.key_claims import answers_as_written
 from ..verify.checks import check_vector
+from ..verify.key_claims import answers_as_written
 from . import Kind, register
 
 register(Kind(

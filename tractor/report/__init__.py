@@ -31,7 +31,7 @@ def build_report(dataset: Path, out: Path, fmt: str = "html", on_step: Callable[
     ``fmt="md"`` writes a short summary for a forum post (run, key findings, the correctness
     table, and where the HTML page is); with ``full`` it writes every section, with the figures as
     PNG files in ``<out stem>_files/`` next to it.
-    ``label_definitions`` defaults to :data:`tractor.label.LABEL_DEFINITIONS`. Raises
+    ``label_definitions`` defaults to :func:`tractor.label.definitions`. Raises
     :class:`~tractor.errors.DatasetError` for a folder that is not a dataset or lacks a config.
     """
     from . import details, sections

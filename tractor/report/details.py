@@ -11,14 +11,20 @@ from .sections import counted, plural, transcript_link
 from .stats import label_examples, label_order, unverified_reasons
 
 QUOTE_LIMIT = 600  # characters of evidence quoted in a label example; the card has the full turn
-# Claim kinds written as formulas (shown as math); code and prose claims stay as written.
-MATH_KINDS = frozenset({"expression", "vector", "feature_map", "big_o"})
 _MATH_LIMIT = 300  # a longer "formula" is a paragraph the extractor kept: shown as text
+
+
+def _is_math(kind: str) -> bool:
+    """Claims of a kind read as notation are shown as math; code and prose stay as written (a
+    kind this installation does not know, from an older dataset, is shown as written)."""
+    from .. import kinds
+
+    return kind in kinds.names() and kinds.get(kind).math
 
 
 def formula(text: str, kind: str, limit: int = 200):
     """A claim or reference as math when its kind is a formula, else as clipped code."""
-    if kind in MATH_KINDS and len(text.strip()) <= _MATH_LIMIT:
+    if _is_math(kind) and len(text.strip()) <= _MATH_LIMIT:
         return Math(text.strip())
     return Code(_clip(text, limit))
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import math
 
-from ...records import Claim
 from ...answer_key import Part
+from ...records import Claim
 from .. import Homework, register
 from . import kinds  # noqa: F401 - registers HW9's claim kinds
 

@@ -38,9 +38,9 @@ import json
 import re
 from collections import Counter
 
-from ...extract.candidates import RANK_NAMES, Candidate, balanced, best, math_candidates, plain_lines
+from ...extract.candidates import RANK_NAMES, Candidate, best, math_candidates, plain_lines
 from ...extract.expressions import split_relations
-from ...notation.latex import to_normalized, unicode_to_latex
+from ...notation.latex import balanced, to_normalized, unicode_to_latex
 
 # \dots \ldots \cdots \dotsc, "..." and a PDF's spaced ". . ."
 _ELLIPSIS = re.compile(r"\\(?:[lcv]dots|dots[bcm]?)(?![A-Za-z])|\.\s*\.\s*\.")

@@ -19,10 +19,10 @@ from __future__ import annotations
 import itertools
 import re
 
-from ...records import Claim
 from ...notation.expressions import ExpressionError
-from .matrix_formula import evaluate, leaves, parse
+from ...records import Claim
 from ...verify.outcome import Outcome, correct, incorrect, unverified
+from .matrix_formula import evaluate, leaves, parse
 
 _TOKENS, _DIM, _VALUE_DIM = 4, 3, 2
 _QUERY = 1  # the position of the query a per-query formula is about

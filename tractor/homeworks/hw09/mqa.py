@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
+from ...answer_key import Part
 from ...records import Claim
 from ...verify.outcome import Outcome, correct, incorrect, unverified
-from ...answer_key import Part
 from .refs import MQA_SIZES, SEEDS, mqa_inputs, mqa_step
 
 _SHAPE = re.compile(r"^\[?\(?\s*([a-z](?:/[a-z])?(?:\s*[,x×]\s*[a-z](?:/[a-z])?)*)\s*\)?\]?$")
