@@ -117,14 +117,7 @@ def _code_tokens(path: Path):
             yield tok
 
 
-# Still to move (issue 17): label explanations and the fact label that name HW9's einsum and
-# shapes, and the card's example; strict, so a file that is cleaned must leave this list.
-STILL_NAMING_HW9 = {"dataset/schema.py"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(f, marks=pytest.mark.xfail(strict=True, reason="not yet moved"))
-                                  if str(f.relative_to(PACKAGE)) in STILL_NAMING_HW9 else f for f in CORE],
-                         ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_homework_in_the_core(path):
     hits = [f"{t.start[0]}: {t.string[:60]}" for t in _code_tokens(path) if HOMEWORK_WORDS.search(t.string)]
     assert hits == []

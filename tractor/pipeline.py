@@ -125,7 +125,7 @@ def build_dataset(config: BuildConfig, on_file: Callable[[str], None] = lambda _
                 if t.partial:
                     partial_sources.add(t.source)
             failures += result.failures
-            no_sandbox = no_sandbox or any(NO_SANDBOX in c.detail for c in result.claims)
+            no_sandbox = no_sandbox or any(c.fact_map.get("not_run") == "no sandbox" for c in result.claims)
         facts = CardFacts(
             rows=dict(writer.counts), models=dict(models), homeworks=dict(homeworks),
             duplicates=n_duplicates,
@@ -287,7 +287,7 @@ def store_claims(record: FileRecord, context: FileContext) -> FileRecord:
 
     failed = {step.stage for step in TRANSCRIPT_STEPS}
     if context.cache and not any(f.stage in failed for f in record.failures) and not any(
-            is_transient(c.verdict, c.detail) for c in record.claims):
+            is_transient(c.verdict, c.fact_map) for c in record.claims):
         context.cache.put_result(record.digest, context.path.suffix,
                                  _result_context(context.config, record.transcripts), record.claims, record.labels)
     return record

@@ -21,7 +21,7 @@ TRANSCRIPT_COLUMNS = {
     "format": "text, markdown, pdf, html, chatgpt-export or claude-export",
     "model": "canonical model name (e.g. chatgpt-5.1-thinking, gemini, unknown)",
     "model_evidence": "why that model: export metadata, the student's statement, a speaker label or an interface artefact",
-    "homework": "homework id matched against the homework bank (e.g. hw09), or unknown",
+    "homework": "homework id matched against the homework bank (the folder name of its key), or unknown",
     "homework_evidence": "which of the homework's phrasings matched",
     "messages": "list of {role, content}; roles are user and assistant only",
     "annotations": "the student's own commentary: list of {text, after_message}",
@@ -39,8 +39,8 @@ CLAIM_COLUMNS = {
     "in_homework": "false for a part the homework's key does not have",
     "attempt": "1 for the model's first answer to the part, 2 for its next, ...",
     "message_index": "index in `messages` of the assistant turn that states the claim",
-    "kind": "the claim kind the answer key gives the part (generic: expression, vector, big_o, choice, "
-            "code_blanks, code_patch, free_text; or one a homework registers, e.g. HW9's shape, einsum, feature_map)",
+    "kind": "the claim kind the answer key gives the part: a generic one (expression, vector, big_o, choice, "
+            "code_blanks, code_patch, free_text) or one the homework's plug-in registers",
     "claim": "the claim as written",
     "normalized": "the parsed form the verifier judged (\"\" when it could not be parsed)",
     "verdict": "correct, incorrect, unverified (with the reason in `detail`) or error",

@@ -162,7 +162,7 @@ def check_patch(claim: Claim, part: Part, key: AnswerKey, problem: CodeProblem) 
              "minimal_units": list(units)}
     results, stop = run(patched.source, problem)
     if stop:
-        return Outcome(stop.verdict, f"{stop.detail}; {edits}", part.reference, facts)
+        return Outcome(stop.verdict, f"{stop.detail}; {edits}", part.reference, {**facts, **stop.facts})
     worst, failures = compare(results, problem)
     if (bad := malformed(failures)) is not None:
         return Outcome(bad.verdict, f"{bad.detail}; {edits}", part.reference)

@@ -109,7 +109,7 @@ def verify_claims(claims: list[Claim], homework: Homework, cache: VerdictCache |
         if part is not None:
             if outcome is None:
                 outcome = judged[same(claim)]
-                if cache is not None and not is_transient(outcome.verdict, outcome.detail):
+                if cache is not None and not is_transient(outcome.verdict, outcome.facts):
                     cache.put(claim, key.homework, key.version, outcome)
             outcome = vocabulary.guard(claim, part, _pdf_guard(claim, outcome))
         out.append(dataclasses.replace(claim, verdict=outcome.verdict, detail=outcome.detail,

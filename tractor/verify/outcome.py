@@ -22,6 +22,7 @@ names a check may set (a check sets only those it measured):
 ``wrong_entries``      a vector of the right length: the 0-based indices that differ
 ``bound_relation``     big-O: "looser", "tighter" or "incomparable" against the reference
 ``missing_terms``      big-O: reference terms the claim lacks; ``extra_terms`` claim terms beyond it
+``not_run``            code not run, and why ("no sandbox"): the verdict is not cached
 =====================  ===========================================================================
 """
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+from typing import Any, Mapping
 
 from .outcome import Outcome, error, incorrect
 
@@ -68,10 +69,11 @@ def bounded(text: str, limit: int = DETAIL_CHARS) -> str:
         return f"[{len(text)} characters withheld: no identity scrubber]"
 
 
-def is_transient(verdict: str, detail: str) -> bool:
+def is_transient(verdict: str, facts: Mapping[str, Any]) -> bool:
     """Whether a verdict says nothing lasting about its claim (the sandbox failed, or there
-    was none): such verdicts are not cached, so a later build judges the claim again."""
-    return verdict == "error" or NO_SANDBOX in detail
+    was none: the fact ``not_run``): such verdicts are not cached, so a later build judges the
+    claim again."""
+    return verdict == "error" or bool(facts.get("not_run"))
 
 
 def run_claimed(source: str, entry: str, payload: dict) -> tuple[object, Outcome | None]:
@@ -91,7 +93,8 @@ def run_claimed(source: str, entry: str, payload: dict) -> tuple[object, Outcome
                 side in result.error for side in _SANDBOX_SIDE):  # a fresh server, once
             result = shared_sandbox().run(source, entry=entry, payload=payload)
     except SandboxUnavailable as exc:
-        return None, unverified(f"{NO_SANDBOX}: code claims are not run ({bounded(exc)})")
+        return None, unverified(f"{NO_SANDBOX}: code claims are not run ({bounded(exc)})",
+                                facts={"not_run": "no sandbox"})
     if result.ok:
         return result.value, None
     if result.error.startswith("exception:"):
