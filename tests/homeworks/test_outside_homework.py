@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from tractor import homeworks, kinds
 from tractor.cli import main
+from tractor.errors import TractorError
 from tractor.pipeline import BuildConfig, build_dataset
 
 FOLDER = Path(__file__).parent / "outside" / "hw42"
@@ -84,3 +85,10 @@ def test_check_key_runs_on_both_homeworks(outside):
         result = CliRunner().invoke(main, ["check-key", name])
         assert result.exit_code == 0, result.output
         assert " 0 failed" in result.output.splitlines()[-1]
+
+
+# A listed folder that holds no key is a clear error naming it, not a silent skip.
+def test_a_listed_folder_without_a_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACTOR_HOMEWORKS", str(tmp_path))
+    with pytest.raises(TractorError, match=f"TRACTOR_HOMEWORKS: {tmp_path} holds no key.toml"):
+        homeworks.folders()
