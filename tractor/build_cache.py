@@ -13,7 +13,6 @@ ignored and rebuilt.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import os
@@ -39,7 +38,12 @@ def default_cache_dir() -> Path:
 
 @cache
 def build_salt(privacy_fingerprint: str) -> str:
-    seed = f"{_FORMAT}|{__version__}|{_code_fingerprint()}|{privacy_fingerprint}"
+    """What every cached transcript depends on: the tool, the pseudonym key, the trained models
+    and the homework bank's keys (a homework added to the bank identifies posts it did not)."""
+    from . import homeworks
+
+    keys = _folders_fingerprint(homeworks.folders(), "key.toml")
+    seed = f"{_FORMAT}|{__version__}|{_code_fingerprint()}|{privacy_fingerprint}|{keys}"
     return _fingerprint(seed, _DATA_GLOBS)
 
 
@@ -72,11 +76,25 @@ def _fingerprint(seed: str, patterns: tuple[str, ...]) -> str:
     return h.hexdigest()[:24]
 
 
-def result_context(verify: bool, homeworks: set[str]) -> str:
+def result_context(verify: bool, names: set[str]) -> str:
     """What a file's claims and labels depend on beyond its transcripts: the verify switch, the
-    label models and the answer-key folders (key, templates) of the file's homeworks."""
-    keys = tuple(f"homeworks/{glob.escape(name)}/*" for name in sorted(homeworks) if name)
-    return _fingerprint(f"verify={verify}", _RESULT_GLOBS + keys)
+    label models and the folders of the file's homeworks (key, templates, and the plug-in of a
+    homework kept outside the package, whose code the package fingerprint does not cover)."""
+    from . import homeworks
+
+    folders = {name: folder for name, folder in homeworks.folders().items() if name in names}
+    return _fingerprint(f"verify={verify}|{_folders_fingerprint(folders, '**/*')}", _RESULT_GLOBS)
+
+
+def _folders_fingerprint(folders: dict[str, Path], pattern: str) -> str:
+    """The names and bytes of the files matching ``pattern`` in each homework's folder."""
+    h = hashlib.sha256()
+    for name in sorted(folders):
+        for path in sorted(folders[name].glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(f"{name}/{path.relative_to(folders[name]).as_posix()}".encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:24]
 
 
 class BuildCache:
