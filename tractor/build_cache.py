@@ -39,11 +39,13 @@ def default_cache_dir() -> Path:
 @cache
 def build_salt(privacy_fingerprint: str) -> str:
     """What every cached transcript depends on: the tool, the pseudonym key, the trained models
-    and the homework bank's keys (a homework added to the bank identifies posts it did not)."""
+    and what homework identification reads from the bank, each homework's name and questions
+    (a homework added to the bank identifies posts it did not; a reference edited re-judges only
+    its own homework's posts, see :func:`result_context`)."""
     from . import homeworks
 
-    keys = _folders_fingerprint(homeworks.folders(), "key.toml")
-    seed = f"{_FORMAT}|{__version__}|{_code_fingerprint()}|{privacy_fingerprint}|{keys}"
+    bank = [(name, homeworks.get(name).key.questions) for name in homeworks.names()]
+    seed = f"{_FORMAT}|{__version__}|{_code_fingerprint()}|{privacy_fingerprint}|{bank!r}"
     return _fingerprint(seed, _DATA_GLOBS)
 
 
@@ -83,14 +85,14 @@ def result_context(verify: bool, names: set[str]) -> str:
     from . import homeworks
 
     folders = {name: folder for name, folder in homeworks.folders().items() if name in names}
-    return _fingerprint(f"verify={verify}|{_folders_fingerprint(folders, '**/*')}", _RESULT_GLOBS)
+    return _fingerprint(f"verify={verify}|{_folders_fingerprint(folders)}", _RESULT_GLOBS)
 
 
-def _folders_fingerprint(folders: dict[str, Path], pattern: str) -> str:
-    """The names and bytes of the files matching ``pattern`` in each homework's folder."""
+def _folders_fingerprint(folders: dict[str, Path]) -> str:
+    """The names and bytes of every file in each homework's folder."""
     h = hashlib.sha256()
     for name in sorted(folders):
-        for path in sorted(folders[name].glob(pattern)):
+        for path in sorted(folders[name].glob("**/*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 h.update(f"{name}/{path.relative_to(folders[name]).as_posix()}".encode())
                 h.update(hashlib.sha256(path.read_bytes()).digest())

@@ -4,37 +4,27 @@ it. A short post about it is built, verified and labelled end to end, and its ke
 """
 
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from tractor import homeworks, kinds
+from tractor import homeworks
 from tractor.cli import main
 from tractor.errors import TractorError
 from tractor.pipeline import BuildConfig, build_dataset
 
-FOLDER = Path(__file__).parent / "outside" / "hw42"
+from testdata import HW42, listed_homework
+
+FOLDER = HW42
 POST = Path(__file__).parent / "outside" / "post.md"
-
-
-def _forget_plugins():
-    """The registries as a fresh process has them, so other tests never meet HW42."""
-    for cached in (homeworks.discover, homeworks._key_for, kinds._discover):
-        cached.cache_clear()
-    homeworks._REGISTRY.pop("hw42", None)
-    sys.modules.pop("tractor_homework_hw42", None)
 
 
 @pytest.fixture(scope="module")
 def outside(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRACTOR_HOMEWORKS", str(FOLDER))
-        _forget_plugins()
+    with listed_homework(FOLDER):
         yield tmp_path_factory.mktemp("hw42")
-    _forget_plugins()
 
 
 @pytest.fixture(scope="module")
