@@ -6,7 +6,7 @@ space, storage, access, IO) — in a table cell that names none, its column's he
 Time | Space" rows put the space bound after the word "time"). For a part whose key lists ``time``/``space`` references, one claim
 per resource found; otherwise one claim, the final stated bound. Normalized: ``str`` of the
 sympy expression of the terms inside ``O( )``, not expanded (``N**2*(D + M)``); read it back
-with :func:`tractor.notation.latex.load_expression`. ``detail`` carries ``resource=time|memory``.
+with :func:`tractor.notation.latex.load_expression`. The claim's ``tags`` carry ``resource=time|memory``.
 A part that asks about one resource says so in its key (``resource = "time"``): bounds that name
 the other one ("the saving is in memory, O(...)") are not its answer.
 

@@ -255,7 +255,7 @@ def _aliased(normalized: str, part) -> tuple[str, list[str]]:
 
 
 def extract(text: str, part, pdf: bool = False) -> list[tuple[str, str, list[str]]]:
-    """``[(claim, normalized, detail tags)]`` for the final stated value, or ``[]``.
+    """``[(claim, normalized, tags)]`` for the final stated value, or ``[]``.
     ``pdf``: the text came from a PDF, whose flattened superscripts are restored first."""
     pick = best(candidates(text, part, pdf))
     if pick is None:
