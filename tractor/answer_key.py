@@ -21,7 +21,8 @@ from .errors import TractorError
 # (``1c``, ``6b.ii``); the fragments below are how those pieces are written in posts ("(c)",
 # "part c", "6(b)(ii)"), shared by every reader of part labels so all read the same range.
 PART_LETTER = "a-h"  # letters of a question's parts ("i", "j" would be read as numerals, indices)
-ROMAN = r"(?:viii|vii|vi|iv|v|iii|ii|i)"  # sub-part numerals, longest first for regex alternation
+ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii")  # sub-part numerals
+ROMAN = "(?:" + "|".join(sorted(ROMANS, key=len, reverse=True)) + ")"  # longest first: "iii" is not "i" + "ii"
 _PART_ID = re.compile(r"^(?P<q>\d+)(?P<letter>[a-z])?(?:\.(?P<roman>[ivx]+))?$")
 
 

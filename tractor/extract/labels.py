@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from ..answer_key import PART_LETTER, ROMAN as _ROMAN
 
-ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii")
 _KEYWORD = re.compile(r"(?i)(?:(?:final\s+)?answer\s+(?:for\s+)?|part\s*|question\s*|problem\s*|subpart\s*|q(?=\d))")
 _QNUM = re.compile(r"(\d{1,2})(?![\d.,]\d)")
 _PAREN_QL = re.compile(rf"\(\s*(\d{{1,2}})\s*([{PART_LETTER}])\s*(?:\.?\s*({_ROMAN}))?\s*\)")

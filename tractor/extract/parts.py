@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass, field
 
 from .. import kinds
-from ..answer_key import AnswerKey, parse_part_id, PART_LETTER, ROMAN as _ROMAN
+from ..answer_key import PART_LETTER, ROMAN as _ROMAN, ROMANS, AnswerKey, parse_part_id
 from ..records import ASSISTANT, USER, Transcript
 from .code import blank_value
-from .labels import ROMANS, Label, find_labels, part_id, read_label
+from .labels import Label, find_labels, part_id, read_label
 
 # "Solution" on a line of its own: marked as a heading, or followed by a blank line (a bare
 # "answer" line between two lines of wrapped PDF prose is not a heading).

@@ -28,7 +28,6 @@ from ..dataset.schema import CONFIGS
 from ..errors import DatasetError, TractorError
 from .gate import Finding, check_dataset
 
-PUBLISH_STEPS = ("read", "card", "stage", "load check", "privacy gate", "upload")
 _PSEUDONYM = re.compile(r"\bstudent-[0-9a-f]{10}\b")
 
 
