@@ -292,16 +292,22 @@ def bench_startup(env: dict, runs: int = 7) -> dict:
     return {"startup_s": statistics.median(times[1:]), "startup_command": " ".join(cmd + ["--help"])}
 
 
-# Where a cold build's time goes: (file suffix, function) of each step's entry point.
+# Where a cold build's time goes: (file suffix, functions) of each step's entry points.
 PROFILE_STEPS = {
-    "read (ingest.load_bytes)": ("tractor/ingest/__init__.py", "load_bytes"),
-    "segment, identify, scrub": ("tractor/pipeline.py", "to_transcript"),
-    "extract claims": ("tractor/extract/pipeline.py", "extract_claims"),
-    "verify claims": ("tractor/verify/__init__.py", "verify_claims"),
-    "label": ("tractor/label/__init__.py", "label_transcript"),
-    "write dataset": ("tractor/dataset/writer.py", "write_dataset"),
-    "all imports (inside the steps too)": ("<frozen importlib._bootstrap>", "_find_and_load"),
+    "read (ingest.load_bytes)": ("tractor/ingest/__init__.py", ("load_bytes",)),
+    "segment, identify, scrub": ("tractor/pipeline.py", ("to_transcript",)),
+    "extract claims": ("tractor/extract/pipeline.py", ("extract_claims",)),
+    "verify claims": ("tractor/verify/judge.py", ("verify_claims",)),
+    "label": ("tractor/label/__init__.py", ("label_transcript",)),
+    "write dataset": ("tractor/dataset/writer.py", ("__enter__", "write", "commit")),
+    "all imports (inside the steps too)": ("<frozen importlib._bootstrap>", ("_find_and_load",)),
 }
+
+
+def step_seconds(stats: dict) -> dict[str, float]:
+    """Cumulative seconds of each step in ``pstats.Stats(...).stats``."""
+    return {name: sum(v[3] for (file, _, func), v in stats.items() if file.endswith(suffix) and func in functions)
+            for name, (suffix, functions) in PROFILE_STEPS.items()}
 
 
 def profile_build(corpus: Path, tmp: Path, posts: int) -> dict:
@@ -318,10 +324,7 @@ def profile_build(corpus: Path, tmp: Path, posts: int) -> dict:
     cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "tractor", "build-dataset", str(subset),
            "--out", str(tmp / "profile-out"), "--jobs", "1", "--cache-dir", str(tmp / "profile-cache")]
     total = run_measured(cmd, bench_env(tmp), tmp / "profile.log")["seconds"]
-    stats = pstats.Stats(str(stats_file)).stats
-    steps = {name: sum(v[3] for (file, _, func), v in stats.items() if file.endswith(suffix) and func == function)
-             for name, (suffix, function) in PROFILE_STEPS.items()}
-    return {"posts": posts, "total_s": total, "steps_s": steps}
+    return {"posts": posts, "total_s": total, "steps_s": step_seconds(pstats.Stats(str(stats_file)).stats)}
 
 
 def machine() -> dict:

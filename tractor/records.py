@@ -94,7 +94,7 @@ class Claim:
     """What the model claimed for one homework part in one attempt.
 
     ``claim`` is the raw text as written; ``normalized`` the parsed form (a sympy srepr, a JSON list,
-    a canonical einsum string...) or "" when it could not be parsed (the reason in an
+    a kind's canonical string...) or "" when it could not be parsed (the reason in an
     ``unparsed:`` tag). ``tags`` are what the extractor knew about the claim, for the later stages
     (``pdf-math``, ``resource=time``, ``source=boxed``: names in :mod:`tractor.extract`), read
     with :meth:`tag`; ``detail`` is the verifier's reason, for people.

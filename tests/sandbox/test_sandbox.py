@@ -300,12 +300,20 @@ def test_bubblewrap_is_used_when_it_works(sandbox):
 
 @pytest.fixture()
 def no_bubblewrap(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+
+# A probe is remembered by the command it ran: a PATH that loses bwrap after a probe succeeded is
+# answered afresh, and one that has it again reuses the probe.
+def test_probe_follows_path(sandbox, monkeypatch, tmp_path):
     from tractor.sandbox import runner as module
 
+    assert sandbox.isolation == "bwrap" and module._level_works("bwrap")
+    saved = os.environ["PATH"]
     monkeypatch.setenv("PATH", str(tmp_path))
-    module._level_works.cache_clear()
-    yield
-    module._level_works.cache_clear()
+    assert not module._level_works("bwrap")
+    monkeypatch.setenv("PATH", saved)
+    assert module._level_works("bwrap")
 
 
 def test_no_bubblewrap_no_sandbox(no_bubblewrap, monkeypatch):

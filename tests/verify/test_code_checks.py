@@ -282,25 +282,34 @@ def test_no_post_changes_another_posts_verdict(tmp_path, cached):
     assert _judge(VICTIM_POST, cache()) == alone  # a later build
 
 
-# Fail closed: on a machine without bubblewrap (here: a PATH without it) code claims are not run:
-# unverified, with the reason, and never cached (a machine with a sandbox judges them again).
-def test_no_sandbox_leaves_code_claims_unverified(monkeypatch, tmp_path):
-    from tractor.sandbox import runner as sandbox
-    from tractor.verify import VerdictCache, sandboxes
+@pytest.fixture()
+def without_bubblewrap(monkeypatch, tmp_path):
+    """A PATH without bwrap, no opt-in to weaker isolation, and a shared sandbox made afresh
+    (the one earlier tests started is stopped): the host as one without bubblewrap sees it."""
+    from tractor.verify import sandboxes
 
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("TRACTOR_SANDBOX_ISOLATION", raising=False)
-    sandbox._level_works.cache_clear()
+    sandboxes.shared_sandbox().close()
     sandboxes.shared_sandbox.cache_clear()
-    try:
-        cache = VerdictCache(tmp_path / "verdicts.sqlite")
-        judged = _judge(VICTIM_POST, cache)
-    finally:
-        sandbox._level_works.cache_clear()
-        sandboxes.shared_sandbox.cache_clear()
-    assert [v for v, _ in judged] == ["unverified"] * 4
-    assert all(d.startswith("no sandbox on this machine: code claims are not run (bubblewrap is not installed")
-               for _, d in judged)
+    yield
+    sandboxes.shared_sandbox.cache_clear()
+
+
+# Fail closed: on a machine without bubblewrap (here: a PATH without it) code claims are not run:
+# unverified, with the reason as a fact and in words, and never cached (a machine with a sandbox
+# judges them again).
+def test_no_sandbox_leaves_code_claims_unverified(without_bubblewrap, tmp_path):
+    from tests.verify._helpers import claim
+    from tractor.verify import VerdictCache, verify_claims
+    from tractor.verify.sandboxes import NO_SANDBOX
+
+    claims = [claim(part, "", text) if part == "3b" else claim(part, text, text) for part, text in VICTIM_POST]
+    judged = [(c.verdict, c.fact_map, c.detail) for c in
+              verify_claims(claims, HW09, VerdictCache(tmp_path / "verdicts.sqlite"))]
+    assert [v for v, _, _ in judged] == ["unverified"] * 4, judged
+    assert all(f.get("not_run") == "no sandbox" and d.startswith(f"{NO_SANDBOX}: code claims are not run (")
+               for _, f, d in judged), judged
     assert len(VerdictCache(tmp_path / "verdicts.sqlite")) == 0
 
 
@@ -367,27 +376,17 @@ def test_sandbox_results_to_outcomes(monkeypatch, errors, verdict_, calls):
 
 # The build says so: one real post built on a machine without bubblewrap has its code claims
 # unverified with the reason, its other claims judged as usual, and the summary names the cause.
-def test_build_without_a_sandbox_says_so(monkeypatch, tmp_path):
+def test_build_without_a_sandbox_says_so(without_bubblewrap, tmp_path):
     import shutil
 
     from tractor.executor.caches import verdict_cache
     from tractor.pipeline import BuildConfig, build_dataset
-    from tractor.sandbox import runner as sandbox
-    from tractor.verify import sandboxes
 
     verdict_cache.cache_clear()  # the process's verdicts from builds that had a sandbox
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "000_c66c20e44076dd47.txt", corpus)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.delenv("TRACTOR_SANDBOX_ISOLATION", raising=False)
-    sandbox._level_works.cache_clear()
-    sandboxes.shared_sandbox.cache_clear()
-    try:
-        summary = build_dataset(BuildConfig(corpus=corpus, out=tmp_path / "dataset", jobs=1, cache_dir=None))
-    finally:
-        sandbox._level_works.cache_clear()
-        sandboxes.shared_sandbox.cache_clear()
+    summary = build_dataset(BuildConfig(corpus=corpus, out=tmp_path / "dataset", jobs=1, cache_dir=None))
     import pandas
 
     claims = pandas.read_parquet(tmp_path / "dataset" / "claims")

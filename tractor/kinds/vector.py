@@ -1,4 +1,4 @@
-"""``vector``: a list of numbers (an attention output), as a JSON list of floats.
+"""``vector``: a list of numbers (a layer's output, a mean), as a JSON list of floats.
 
 Judged entry by entry against the key's reference; the verifier's facts (lengths, the entries
 that differ) give ``wrong_shape`` or ``wrong_value``.

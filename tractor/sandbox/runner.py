@@ -182,13 +182,20 @@ def isolation_command(level: str) -> list[str]:
                       "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
 
 
-@functools.lru_cache(maxsize=None)
 def _level_works(level: str) -> bool:
-    """Whether this host can start a Python at ``level`` (asked once per process)."""
+    """Whether this host can start a Python at ``level``. bubblewrap is looked up on ``PATH``
+    at each call and the probe remembered by the command it ran, so a changed ``PATH`` is never
+    answered from an earlier probe."""
     if level == "bwrap" and _bwrap() is None:
         return False
+    return _starts(tuple(isolation_command(level)))
+
+
+@functools.lru_cache(maxsize=None)
+def _starts(command: tuple[str, ...]) -> bool:
+    """Whether ``command`` starts a Python (asked once per process and command)."""
     try:
-        probe = subprocess.run([*isolation_command(level), sys.executable, "-I", "-c", "pass"],
+        probe = subprocess.run([*command, sys.executable, "-I", "-c", "pass"],
                                env=_WORKER_ENV, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return False

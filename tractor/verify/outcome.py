@@ -17,13 +17,14 @@ names a check may set (a check sets only those it measured):
 ``output_shape``       code that ran: the first output shape that is not ``expected_shape``
 ``wrong_blanks``       code blanks: the blanks stated differently from the key, sorted
 ``claim_shape``        a chosen shape as names (["h", "d", "k"]); ``reference_shape`` the key's
-``claim_subscripts``   a chosen einsum's subscripts ("bd,hdk->bhk"); ``reference_subscripts``
 ``claim_length``       a vector's number of entries; ``reference_length`` the key's
 ``wrong_entries``      a vector of the right length: the 0-based indices that differ
 ``bound_relation``     big-O: "looser", "tighter" or "incomparable" against the reference
 ``missing_terms``      big-O: reference terms the claim lacks; ``extra_terms`` claim terms beyond it
 ``not_run``            code not run, and why ("no sandbox"): the verdict is not cached
 =====================  ===========================================================================
+
+A kind a homework registers may set facts of its own; its module documents them.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ a matmul or their spoken forms. Both normalize to :func:`.choices.canonical_choi
 judged against the key's options; the MQA plug-in checks (:mod:`.mqa`) run them in PyTorch.
 ``feature_map`` (6b.ii): phi(x) as component families, judged by phi(q)·phi(k) against the
 key's ``kernel`` on random vectors (:mod:`.feature_map_check`); wrong maps are labelled by
-:mod:`.feature_map_labels`.
+:mod:`.feature_map_labels`. The ``einsum`` checks set the facts ``claim_subscripts`` and
+``reference_subscripts`` (a chosen einsum's subscripts, "bd,hdk->bhk", and the key's).
 
 Normalized forms:
 
